@@ -1,0 +1,1 @@
+"""TextDesk data model: SQLAlchemy 2 typed ORM, engine setup and Alembic migrations."""
