@@ -5,3 +5,23 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Tests never read or write the user's real keyring or data folder.
 os.environ["TEXTDESK_KEYRING"] = "off"
+
+from collections.abc import Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from desktop.services.context import Context  # noqa: E402
+
+
+@pytest.fixture
+def db_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'textdesk.db'}"
+
+
+@pytest.fixture
+def ctx(db_url: str) -> Iterator[Context]:
+    """A migrated, empty database in a temporary folder."""
+    context = Context.open(db_url)
+    yield context
+    context.close()

@@ -1,0 +1,131 @@
+"""Engine and session setup, and schema migration at start.
+
+SQLite runs in WAL with a busy timeout and foreign keys on. Writes open with
+`BEGIN IMMEDIATE`: a deferred transaction that reads and then writes fails at once with
+"database is locked" when another thread committed in between, even in WAL.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "TextDesk"
+DB_ENV = "TEXTDESK_DB"
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def resolve_db_url(cli_value: str | None = None, *, demo: bool = False) -> str:
+    """`--db`, else `TEXTDESK_DB`, else a SQLite file in the user data folder.
+
+    A plain path is taken as a SQLite file. Demo mode always gets its own file so simulated
+    traffic never mixes with real data.
+    """
+    value = cli_value or os.environ.get(DB_ENV)
+    if not value:
+        name = "textdesk-demo.db" if demo else "textdesk.db"
+        return f"sqlite:///{default_data_dir() / name}"
+    if "://" not in value:
+        return f"sqlite:///{Path(value).expanduser().resolve()}"
+    return value
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The database file of a SQLite URL, None for memory or other back ends."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    file = sqlite_file(url)
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        kwargs.setdefault("connect_args", {}).setdefault("check_same_thread", False)
+        kwargs["connect_args"].setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event below emit BEGIN itself, with the mode we choose.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Any) -> None:
+        mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+
+class Database:
+    """The engine plus two session factories: `read()` for queries, `write()` for changes."""
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine = make_engine(url, **engine_kwargs)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+        write_engine = (
+            self.engine.execution_options(sqlite_begin="IMMEDIATE")
+            if self.is_sqlite
+            else self.engine
+        )
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        self._write = sessionmaker(write_engine, expire_on_commit=False)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._read() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A transaction that commits on success and rolls back on any exception."""
+        with self._write() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def backup_sqlite(file: Path, label: str) -> Path:
+    """Copy a live SQLite file (WAL included) with SQLite's online backup API."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    target = file.with_name(f"{file.stem}.backup-{label}-{stamp}{file.suffix}")
+    source = sqlite3.connect(file)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            source.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        source.close()
+    return target

@@ -1,0 +1,84 @@
+"""Messages (one per sequence x step x lead), their events, and inbound replies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from desktop.models.base import Base, UTCDateTime, utcnow
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (
+        # The guarantee that no lead gets the same step twice starts here.
+        UniqueConstraint("sequence_id", "step_id", "lead_id"),
+        # The dispatcher's "what is due" query.
+        Index("ix_messages_bucket_scheduled", "bucket", "scheduled_for"),
+        Index("ix_messages_sequence_bucket", "sequence_id", "bucket"),
+        Index("ix_messages_lead", "lead_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sequence_id: Mapped[int] = mapped_column(ForeignKey("sequences.id", ondelete="CASCADE"))
+    step_id: Mapped[int] = mapped_column(ForeignKey("steps.id", ondelete="CASCADE"))
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"))
+    step_position: Mapped[int] = mapped_column(Integer)
+    to_phone: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    media_urls: Mapped[list[str] | None] = mapped_column(JSON)
+    # A desktop.services.statuses.Bucket value.
+    bucket: Mapped[str] = mapped_column(String(20))
+    twilio_sid: Mapped[str | None] = mapped_column(String(34), unique=True)
+    provider_status: Mapped[str | None] = mapped_column(String(20))
+    error_code: Mapped[int | None] = mapped_column(Integer)
+    error_message: Mapped[str | None] = mapped_column(Text)
+    num_segments: Mapped[int | None] = mapped_column(Integer)
+    price: Mapped[str | None] = mapped_column(String(16))  # Twilio's decimal string, as given
+    price_unit: Mapped[str | None] = mapped_column(String(8))
+    # NULL while a later step waits for the previous step to go out.
+    scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set, and committed, before the API call: a claim without SID is reconciled at start-up.
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    final_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class MessageEvent(Base):
+    """One row per change of a message's state: the lead's history of interactions."""
+
+    __tablename__ = "message_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(20))  # a statuses.EventKind value
+    from_bucket: Mapped[str | None] = mapped_column(String(20))
+    to_bucket: Mapped[str] = mapped_column(String(20))
+    provider_status: Mapped[str | None] = mapped_column(String(20))
+    error_code: Mapped[int | None] = mapped_column(Integer)
+    detail: Mapped[str | None] = mapped_column(Text)
+
+
+class InboundMessage(Base):
+    """A reply from a lead (or anyone) to one of our senders, read by the poller."""
+
+    __tablename__ = "inbound_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    twilio_sid: Mapped[str] = mapped_column(String(34), unique=True)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), index=True)
+    from_phone: Mapped[str] = mapped_column(String(20), index=True)
+    to_phone: Mapped[str] = mapped_column(String(64))
+    body: Mapped[str] = mapped_column(Text, default="")
+    # "opt_out", "opt_in" or "reply".
+    action: Mapped[str] = mapped_column(String(10), default="reply")
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
