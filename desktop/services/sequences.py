@@ -1,0 +1,499 @@
+"""Sequences: validate, create and enqueue, pause/resume/cancel, list with counts, status.
+
+Creating a sequence takes two transactions: the sequence row (Being processed) is committed
+first so it shows at once; its messages are then rendered and enqueued in bulk in a second
+transaction together with its counters. A crash between the two leaves a Being processed
+sequence that `finish_preparation` completes at the next start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from desktop.models import Lead, LeadTag, Message, Sequence, SequenceCounter, Step
+from desktop.services import compliance, message_text
+from desktop.services.context import Context
+from desktop.services.errors import NotFound, UserError
+from desktop.services.leads import normalize_tag
+from desktop.services.message_state import Counts, cancel_pending, counts_by_sequence
+from desktop.services.status_rules import (
+    SequenceAction,
+    SequenceFacts,
+    apply_action,
+    sequence_status,
+)
+from desktop.services.statuses import Bucket, SequenceStatus
+
+ENQUEUE_CHUNK = 20_000
+MAX_STEPS = 20
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    body: str
+    media_urls: tuple[str, ...] = ()
+    delay: timedelta = timedelta(0)  # wait after the previous step (ignored for the first)
+
+
+@dataclass(frozen=True)
+class LeadSelection:
+    """Which leads a sequence goes to: every lead, one tag, or explicit ids."""
+
+    all: bool = False
+    tag: str | None = None
+    ids: tuple[int, ...] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        if self.ids is not None:
+            return {"ids": list(self.ids)}
+        if self.tag:
+            return {"tag": self.tag}
+        return {"all": True}
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> LeadSelection:
+        if "ids" in data:
+            return LeadSelection(ids=tuple(int(i) for i in data["ids"]))
+        if data.get("tag"):
+            return LeadSelection(tag=str(data["tag"]))
+        return LeadSelection(all=True)
+
+    def describe(self) -> str:
+        if self.ids is not None:
+            return f"{len(self.ids)} chosen leads"
+        return f"leads tagged {self.tag!r}" if self.tag else "all leads"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    id: int
+    phone: str
+    first_name: str
+    last_name: str
+    email: str
+
+    def merge_values(self) -> dict[str, str]:
+        full = " ".join(p for p in (self.first_name, self.last_name) if p)
+        return {
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "full_name": full,
+            "email": self.email,
+            "phone": self.phone,
+        }
+
+
+@dataclass
+class Preflight:
+    """Everything known before a sequence is created: who gets it and what the checks say."""
+
+    recipients: list[Recipient]
+    excluded_opted_out: int
+    excluded_deleted: int
+    compliance: compliance.ComplianceResult
+    problems: list[str] = field(default_factory=list)  # block creation
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f.message for f in self.compliance.warnings]
+
+    @property
+    def reminders(self) -> list[str]:
+        return [f.message for f in self.compliance.reminders]
+
+
+@dataclass(frozen=True)
+class CreateResult:
+    sequence_id: int
+    messages: int
+    leads: int
+    excluded_opted_out: int
+    excluded_deleted: int
+    warnings: tuple[str, ...] = ()
+    reminders: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SequenceSummary:
+    id: int
+    name: str
+    status: SequenceStatus
+    sender: str
+    created_at: datetime
+    start_at: datetime
+    steps: int
+    counts: Counts
+
+    @property
+    def total(self) -> int:
+        return self.counts.total
+
+    @property
+    def progress(self) -> float:
+        """Share of messages that have left In-queue (0..1)."""
+        if not self.counts.total:
+            return 1.0 if self.status == SequenceStatus.DONE else 0.0
+        return 1.0 - self.counts[Bucket.IN_QUEUE] / self.counts.total
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "status": self.status.value,
+            "total": self.counts.total,
+            "counts": self.counts.as_json(),
+        }
+
+
+def _selection_query(selection: LeadSelection) -> Any:
+    query = select(Lead.id, Lead.phone, Lead.first_name, Lead.last_name, Lead.email)
+    query = query.add_columns(Lead.opted_out, Lead.deleted_at)
+    if selection.ids is not None:
+        query = query.where(Lead.id.in_(selection.ids))
+    elif selection.tag:
+        tag = normalize_tag(selection.tag)
+        query = query.where(Lead.id.in_(select(LeadTag.lead_id).where(LeadTag.tag == tag)))
+    return query.order_by(Lead.id)
+
+
+def _select_recipients(
+    session: Session, selection: LeadSelection
+) -> tuple[list[Recipient], int, int]:
+    recipients: list[Recipient] = []
+    opted_out = deleted = 0
+    seen: set[int] = set()
+    for row in session.execute(_selection_query(selection)):
+        seen.add(row.id)
+        if row.deleted_at is not None:
+            deleted += 1
+        elif row.opted_out:
+            opted_out += 1
+        else:
+            recipients.append(
+                Recipient(row.id, row.phone, row.first_name, row.last_name, row.email)
+            )
+    if selection.ids is not None:
+        missing = sorted(set(selection.ids) - seen)
+        if missing:
+            raise NotFound(f"no lead with id {', '.join(map(str, missing[:10]))}")
+    return recipients, opted_out, deleted
+
+
+def _check_steps(steps: list[StepSpec]) -> list[str]:
+    problems: list[str] = []
+    if not steps:
+        problems.append("a sequence needs at least one step")
+    if len(steps) > MAX_STEPS:
+        problems.append(f"a sequence can have at most {MAX_STEPS} steps")
+    for number, step in enumerate(steps, start=1):
+        if not step.body.strip() and not step.media_urls:
+            problems.append(f"step {number} has no text and no media")
+        if len(step.body) > message_text.MAX_BODY_CHARS:
+            problems.append(
+                f"step {number} has {len(step.body)} characters; "
+                f"the limit is {message_text.MAX_BODY_CHARS}"
+            )
+        template = message_text.parse_template(step.body)
+        problems.extend(f"step {number}: {p}" for p in template.problems)
+        if template.unknown_fields:
+            fields = ", ".join("{" + f + "}" for f in template.unknown_fields)
+            problems.append(f"step {number} uses unknown merge fields: {fields}")
+        problems.extend(
+            f"step {number}: {p}" for p in message_text.validate_media_urls(step.media_urls)
+        )
+        if step.delay < timedelta(0):
+            problems.append(f"step {number} has a negative delay")
+    return problems
+
+
+def preflight(ctx: Context, steps: list[StepSpec], selection: LeadSelection) -> Preflight:
+    """Who would get the sequence, and every reason it could not or should not start."""
+    problems = _check_steps(steps)
+    with ctx.db.read() as session:
+        recipients, opted_out, deleted = _select_recipients(session, selection)
+    if not recipients:
+        problems.append(
+            f"no leads to send to in {selection.describe()} "
+            f"({opted_out} opted out, {deleted} deleted)"
+        )
+    result = compliance.check_sequence([s.body for s in steps], (r.phone for r in recipients))
+    problems.extend(f.message for f in result.refusals)
+    return Preflight(recipients, opted_out, deleted, result, problems)
+
+
+def create_sequence(
+    ctx: Context,
+    name: str,
+    steps: list[StepSpec],
+    selection: LeadSelection,
+    *,
+    sender: str | None = None,
+    start_at: datetime | None = None,
+    stop_on_reply: bool = True,
+    accept_warnings: bool = False,
+) -> CreateResult:
+    """Validate, then create and enqueue; raises UserError before storing anything if the
+    sequence cannot start (bad text, no leads, refused content, unaccepted warnings)."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise UserError("a sequence needs a name")
+    if len(name) > 200:
+        raise UserError("a sequence name can have at most 200 characters")
+    check = preflight(ctx, steps, selection)
+    if check.problems:
+        raise UserError(check.problems[0])
+    if check.warnings and not accept_warnings:
+        raise UserError(
+            "content warning: " + "; ".join(check.warnings) + " (accept the warnings to go on)"
+        )
+    now = ctx.now()
+    with ctx.db.write() as session:
+        sequence = Sequence(
+            name=name,
+            sender=(sender or "").strip(),
+            status=SequenceStatus.BEING_PROCESSED.value,
+            start_at=start_at or now,
+            lead_selection=selection.to_json(),
+            stop_on_reply=stop_on_reply,
+            excluded_opted_out=check.excluded_opted_out,
+            excluded_deleted=check.excluded_deleted,
+            created_at=now,
+            updated_at=now,
+        )
+        sequence.steps = [
+            Step(
+                position=i,
+                body=s.body,
+                media_urls=list(s.media_urls),
+                delay_seconds=0.0 if i == 0 else s.delay.total_seconds(),
+            )
+            for i, s in enumerate(steps)
+        ]
+        session.add(sequence)
+        session.flush()
+        session.add(
+            SequenceCounter(
+                sequence_id=sequence.id,
+                total=0,
+                in_queue=0,
+                outbox=0,
+                sent=0,
+                error=0,
+                delivery_unknown=0,
+                canceled=0,
+                deleted_leads=0,
+            )
+        )
+        sequence_id = sequence.id
+    messages = _enqueue(ctx, sequence_id, check.recipients)
+    return CreateResult(
+        sequence_id=sequence_id,
+        messages=messages,
+        leads=len(check.recipients),
+        excluded_opted_out=check.excluded_opted_out,
+        excluded_deleted=check.excluded_deleted,
+        warnings=tuple(check.warnings),
+        reminders=tuple(check.reminders),
+    )
+
+
+def _message_rows(
+    sequence: Sequence, recipients: list[Recipient], now: datetime
+) -> Iterator[dict[str, Any]]:
+    for step in sequence.steps:
+        template = message_text.parse_template(step.body)
+        fixed_body = step.body if not template.fields else None
+        media = list(step.media_urls) or None
+        # Later steps wait (scheduled_for NULL) until the previous step went out to that lead.
+        scheduled = sequence.start_at if step.position == 0 else None
+        for r in recipients:
+            body = fixed_body if fixed_body is not None else template.render(r.merge_values())
+            if len(body) > message_text.MAX_BODY_CHARS:
+                raise UserError(
+                    f"step {step.position + 1} is {len(body)} characters long for lead "
+                    f"{r.phone} after merge fields; the limit is {message_text.MAX_BODY_CHARS}"
+                )
+            yield {
+                "sequence_id": sequence.id,
+                "step_id": step.id,
+                "lead_id": r.id,
+                "step_position": step.position,
+                "to_phone": r.phone,
+                "body": body,
+                "media_urls": media,
+                "bucket": Bucket.IN_QUEUE.value,
+                "scheduled_for": scheduled,
+                "attempts": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
+
+
+def _enqueue(ctx: Context, sequence_id: int, recipients: list[Recipient]) -> int:
+    """Insert every message of a Being processed sequence in one transaction (Core
+    executemany in chunks), set its counters and its first real status."""
+    now = ctx.now()
+    with ctx.db.write() as session:
+        sequence = session.get(Sequence, sequence_id)
+        if sequence is None or sequence.status != SequenceStatus.BEING_PROCESSED.value:
+            return 0
+        table = Message.__table__
+        total = 0
+        chunk: list[dict[str, Any]] = []
+        for row in _message_rows(sequence, recipients, now):
+            chunk.append(row)
+            if len(chunk) >= ENQUEUE_CHUNK:
+                session.execute(insert(table), chunk)
+                total += len(chunk)
+                chunk = []
+        if chunk:
+            session.execute(insert(table), chunk)
+            total += len(chunk)
+        counter = session.get(SequenceCounter, sequence_id)
+        assert counter is not None
+        counter.total = total
+        counter.in_queue = total
+        facts = SequenceFacts(
+            status=SequenceStatus.IN_PROGRESS,
+            prepared=True,
+            start_at=sequence.start_at,
+            counts={Bucket.IN_QUEUE: total},
+            last_handoff_at=None,
+        )
+        status = sequence_status(facts, now, ctx.settings.get("carrier_window"))
+        sequence.status = status.value
+        if status == SequenceStatus.DONE:
+            sequence.done_at = now
+        return total
+
+
+def finish_preparation(ctx: Context) -> list[int]:
+    """Enqueue sequences left Being processed by a crash; returns their ids."""
+    with ctx.db.read() as session:
+        pending = list(
+            session.execute(
+                select(Sequence.id, Sequence.lead_selection).where(
+                    Sequence.status == SequenceStatus.BEING_PROCESSED.value
+                )
+            )
+        )
+    done = []
+    for sequence_id, selection in pending:
+        with ctx.db.read() as session:
+            recipients, _, _ = _select_recipients(session, LeadSelection.from_json(selection))
+        _enqueue(ctx, sequence_id, recipients)
+        done.append(sequence_id)
+    return done
+
+
+def _get(session: Session, sequence_id: int) -> Sequence:
+    sequence = session.get(Sequence, sequence_id)
+    if sequence is None:
+        raise NotFound(f"no sequence with id {sequence_id}")
+    return sequence
+
+
+def _facts(sequence: Sequence, counts: Counts) -> SequenceFacts:
+    return SequenceFacts(
+        status=SequenceStatus(sequence.status),
+        prepared=sequence.status != SequenceStatus.BEING_PROCESSED.value,
+        start_at=sequence.start_at,
+        counts=counts.buckets,
+        last_handoff_at=sequence.last_handoff_at,
+    )
+
+
+def act(ctx: Context, sequence_id: int, action: SequenceAction) -> SequenceStatus:
+    """Pause, resume or cancel; returns the new status. Canceling cancels every message
+    still In-queue; messages already handed off keep being tracked."""
+    now = ctx.now()
+    window = ctx.settings.get("carrier_window")
+    with ctx.db.write() as session:
+        sequence = _get(session, sequence_id)
+        status = apply_action(SequenceStatus(sequence.status), action)
+        sequence.status = status.value
+        if action == SequenceAction.CANCEL:
+            sequence.canceled_at = now
+            cancel_pending(session, Message.sequence_id == sequence_id, now, "sequence canceled")
+        elif action == SequenceAction.RESUME:
+            counts = counts_by_sequence(session, [sequence_id])[sequence_id]
+            status = sequence_status(_facts(sequence, counts), now, window)
+            sequence.status = status.value
+            if status == SequenceStatus.DONE:
+                sequence.done_at = now
+        return status
+
+
+def pause(ctx: Context, sequence_id: int) -> SequenceStatus:
+    return act(ctx, sequence_id, SequenceAction.PAUSE)
+
+
+def resume(ctx: Context, sequence_id: int) -> SequenceStatus:
+    return act(ctx, sequence_id, SequenceAction.RESUME)
+
+
+def cancel(ctx: Context, sequence_id: int) -> SequenceStatus:
+    return act(ctx, sequence_id, SequenceAction.CANCEL)
+
+
+def refresh_statuses(ctx: Context, sequence_ids: list[int] | None = None) -> list[int]:
+    """Re-derive the status of live sequences (Done after the carrier window, Scheduled ->
+    In progress ...); returns the ids whose status changed."""
+    now = ctx.now()
+    window = ctx.settings.get("carrier_window")
+    live = [
+        s.value
+        for s in SequenceStatus
+        if s not in (SequenceStatus.DONE, SequenceStatus.CANCELED, SequenceStatus.BEING_PROCESSED)
+    ]
+    changed: list[int] = []
+    with ctx.db.write() as session:
+        query = select(Sequence).where(Sequence.status.in_(live))
+        if sequence_ids is not None:
+            query = query.where(Sequence.id.in_(sequence_ids))
+        sequences = list(session.scalars(query))
+        counts = counts_by_sequence(session, [s.id for s in sequences])
+        for sequence in sequences:
+            status = sequence_status(_facts(sequence, counts[sequence.id]), now, window)
+            if status.value != sequence.status:
+                sequence.status = status.value
+                if status == SequenceStatus.DONE:
+                    sequence.done_at = now
+                changed.append(sequence.id)
+    return changed
+
+
+def list_sequences(ctx: Context, sequence_ids: list[int] | None = None) -> list[SequenceSummary]:
+    """All sequences with their counts: two queries whatever the number of messages."""
+    with ctx.db.read() as session:
+        query = select(Sequence).order_by(Sequence.id.desc())
+        if sequence_ids is not None:
+            query = query.where(Sequence.id.in_(sequence_ids))
+        sequences = list(session.scalars(query))
+        counts = counts_by_sequence(session, sequence_ids)
+        return [
+            SequenceSummary(
+                id=s.id,
+                name=s.name,
+                status=SequenceStatus(s.status),
+                sender=s.sender,
+                created_at=s.created_at,
+                start_at=s.start_at,
+                steps=len(s.steps),
+                counts=counts.get(s.id, Counts()),
+            )
+            for s in sequences
+        ]
+
+
+def get_summary(ctx: Context, sequence_id: int) -> SequenceSummary:
+    found = list_sequences(ctx, [sequence_id])
+    if not found:
+        raise NotFound(f"no sequence with id {sequence_id}")
+    return found[0]
