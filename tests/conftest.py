@@ -6,12 +6,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Tests never read or write the user's real keyring or data folder.
 os.environ["TEXTDESK_KEYRING"] = "off"
 
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
+from collections.abc import Iterator
+from pathlib import Path
 
-import pytest  # noqa: E402
+import pytest
 
-from desktop.services.context import Context  # noqa: E402
+from desktop.services.context import Context
 
 
 @pytest.fixture

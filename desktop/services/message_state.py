@@ -11,7 +11,11 @@ from sqlalchemy import ColumnElement, and_, func, insert, literal, select, updat
 from sqlalchemy.orm import Session
 
 from desktop.models import Message, MessageEvent, SequenceCounter
-from desktop.services.status_rules import FINAL_BUCKETS
+from desktop.services.status_rules import (
+    FINAL_BUCKETS,
+    bucket_after_status,
+    bucket_for_provider_status,
+)
 from desktop.services.statuses import BUCKET_ORDER, Bucket, EventKind
 
 
@@ -156,5 +160,42 @@ def recount(session: Session, sequence_id: int) -> Counts:
         .where(Message.sequence_id == sequence_id)
         .group_by(Message.bucket)
     ).all()
-    buckets = {Bucket(bucket): count for bucket, count in rows}
+    buckets = dict.fromkeys(BUCKET_ORDER, 0)
+    buckets.update({Bucket(bucket): count for bucket, count in rows})
     return Counts(total=sum(buckets.values()), buckets=buckets)
+
+
+def apply_provider_status(
+    session: Session,
+    message: Message,
+    provider_status: str,
+    now: datetime,
+    *,
+    error_code: int | None = None,
+    error_message: str | None = None,
+) -> bool:
+    """Record what Twilio reports for a message; returns whether anything changed.
+
+    The bucket follows `bucket_after_status` (a final answer wins, a stale one never undoes
+    an outcome); a new provider status inside the same bucket is still recorded.
+    """
+    reported = bucket_for_provider_status(provider_status)
+    if reported is None:
+        return False  # inbound or unknown status: the caller logs it
+    current = Bucket(message.bucket)
+    target = bucket_after_status(current, provider_status)
+    if target is None:
+        # Same bucket: record a new status (queued -> sent), ignore a stale one after an outcome.
+        if reported != current or provider_status == message.provider_status:
+            return False
+        target = current
+    return move(
+        session,
+        message,
+        target,
+        EventKind.STATUS,
+        now,
+        provider_status=provider_status,
+        error_code=error_code if target == Bucket.ERROR else None,
+        error_message=error_message if target == Bucket.ERROR else None,
+    )

@@ -201,9 +201,6 @@ def _check_steps(steps: list[StepSpec]) -> list[str]:
             )
         template = message_text.parse_template(step.body)
         problems.extend(f"step {number}: {p}" for p in template.problems)
-        if template.unknown_fields:
-            fields = ", ".join("{" + f + "}" for f in template.unknown_fields)
-            problems.append(f"step {number} uses unknown merge fields: {fields}")
         problems.extend(
             f"step {number}: {p}" for p in message_text.validate_media_urls(step.media_urls)
         )
@@ -212,11 +209,41 @@ def _check_steps(steps: list[StepSpec]) -> list[str]:
     return problems
 
 
+def _check_rendered_lengths(steps: list[StepSpec], recipients: list[Recipient]) -> list[str]:
+    """Merge fields can push a body past the limit for some leads; find the first such lead.
+
+    Rendering every message twice would double the cost of a large sequence, so each step is
+    rendered per lead only when its longest possible text could pass the limit.
+    """
+    if not recipients:
+        return []
+    longest = {
+        name: max(len(r.merge_values()[name]) for r in recipients)
+        for name in ("first_name", "last_name", "full_name", "email", "phone")
+    }
+    limit = message_text.MAX_BODY_CHARS
+    for number, step in enumerate(steps, start=1):
+        template = message_text.parse_template(step.body)
+        bound = len(step.body) + sum(longest.get(f, 0) for f in template.fields)
+        if not template.fields or bound <= limit:
+            continue
+        for r in recipients:
+            length = len(template.render(r.merge_values()))
+            if length > limit:
+                return [
+                    f"step {number} is {length} characters long for lead {r.phone} after "
+                    f"merge fields; the limit is {limit}"
+                ]
+    return []
+
+
 def preflight(ctx: Context, steps: list[StepSpec], selection: LeadSelection) -> Preflight:
     """Who would get the sequence, and every reason it could not or should not start."""
     problems = _check_steps(steps)
     with ctx.db.read() as session:
         recipients, opted_out, deleted = _select_recipients(session, selection)
+    if not problems:
+        problems.extend(_check_rendered_lengths(steps, recipients))
     if not recipients:
         problems.append(
             f"no leads to send to in {selection.describe()} "
