@@ -1,0 +1,369 @@
+"""Hands due In-queue messages to Twilio, at the sender's rate, inside quiet hours.
+
+Crash safety: a message is claimed (claimed_at committed) before the API call and its SID is
+committed right after. A claim without SID means "maybe sent": it is reconciled against
+Twilio's list (To, date, body) before the message may go again.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, select, update
+
+from desktop.models import Lead, Message, Sequence, Step
+from desktop.services import message_text
+from desktop.services.context import Context
+from desktop.services.gateway import Ambiguous, Gateway, GatewayError, Refused, Unavailable
+from desktop.services.leads import opt_out
+from desktop.services.message_state import cancel_pending, move
+from desktop.services.quiet_hours import lead_zone, next_send_time
+from desktop.services.rate_limit import RateLimiter
+from desktop.services.statuses import Bucket, EventKind, SequenceStatus
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+# Refusals that say the number itself cannot take texts: later steps would fail the same way.
+NUMBER_REFUSALS = frozenset({21211, 21408, 21610, 21612, 21614})
+OPTED_OUT_CODE = 21610
+SENDING_STATUSES = (SequenceStatus.SCHEDULED.value, SequenceStatus.IN_PROGRESS.value)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One message to hand off, with what the worker thread needs (no ORM object crosses
+    threads)."""
+
+    message_id: int
+    sequence_id: int
+    lead_id: int
+    step_position: int
+    to: str
+    body: str
+    media_urls: tuple[str, ...]
+    sender: str
+    segments: int
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        ctx: Context,
+        gateway: Gateway,
+        *,
+        default_sender: str = "",
+        workers: int = 8,
+        reconcile_grace: timedelta | None = None,
+        on_change: Callable[[set[int]], None] | None = None,
+    ) -> None:
+        self.ctx = ctx
+        self.gateway = gateway
+        self.default_sender = default_sender
+        self.workers = workers
+        # A claim younger than this may still have its request in flight somewhere.
+        self.reconcile_grace = reconcile_grace or timedelta(seconds=2 * gateway.http.timeout + 5)
+        self.on_change = on_change or (lambda ids: None)
+        self._limiters: dict[str, RateLimiter] = {}
+        self._limiters_lock = threading.Lock()
+        self._stop = threading.Event()
+        self.handed_off = 0
+        self.last_problem: str | None = None
+
+    # -- public --------------------------------------------------------------------
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def run_once(self, max_seconds: float | None = None) -> int:
+        """Hand off everything due now (paced); returns how many messages went out."""
+        self.reconcile_claims()
+        deadline = None if max_seconds is None else self.ctx.now() + timedelta(seconds=max_seconds)
+        sent = 0
+        with ThreadPoolExecutor(self.workers, thread_name_prefix="handoff") as pool:
+            while not self._stop.is_set():
+                if deadline is not None and self.ctx.now() >= deadline:
+                    break
+                jobs = self._next_jobs()
+                if not jobs:
+                    break
+                results = list(pool.map(self._hand_off, jobs))
+                sent += sum(results)
+                self.on_change({job.sequence_id for job in jobs})
+        return sent
+
+    # -- choosing what is due -------------------------------------------------------
+
+    def _sender_for(self, sequence: str) -> str:
+        return sequence or self.ctx.settings.get("sender") or self.default_sender
+
+    def _limiter(self, sender: str) -> RateLimiter:
+        rate = float(self.ctx.settings.get("rate_limit"))
+        with self._limiters_lock:
+            limiter = self._limiters.get(sender)
+            if limiter is None:
+                limiter = self._limiters[sender] = RateLimiter(rate)
+            elif limiter.rate != rate:
+                limiter.set_rate(rate)
+            return limiter
+
+    def _next_jobs(self) -> list[Job]:
+        """The next batch of due messages, after canceling those of opted-out or deleted
+        leads and deferring those outside quiet hours."""
+        now = self.ctx.now()
+        window = self.ctx.settings.get("quiet_hours")
+        jobs: list[Job] = []
+        changed: set[int] = set()
+        with self.ctx.db.write() as session:
+            rows = session.execute(
+                select(Message, Lead.timezone, Lead.opted_out, Lead.deleted_at, Sequence.sender)
+                .join(Lead, Lead.id == Message.lead_id)
+                .join(Sequence, Sequence.id == Message.sequence_id)
+                .where(
+                    Message.bucket == Bucket.IN_QUEUE.value,
+                    Message.claimed_at.is_(None),
+                    Message.scheduled_for <= now,
+                    Sequence.status.in_(SENDING_STATUSES),
+                )
+                .order_by(Message.scheduled_for, Message.id)
+                .limit(BATCH)
+            ).all()
+            gone_leads: set[int] = set()
+            for message, tz_name, opted_out, deleted_at, seq_sender in rows:
+                if opted_out or deleted_at is not None:
+                    gone_leads.add(message.lead_id)
+                    continue
+                when = next_send_time(now, lead_zone(tz_name, message.to_phone), window)
+                if when > now:
+                    message.scheduled_for = when
+                    continue
+                sender = self._sender_for(seq_sender)
+                if not sender:
+                    self.last_problem = "no sender is set: add a Twilio number in Settings"
+                    continue
+                jobs.append(
+                    Job(
+                        message_id=message.id,
+                        sequence_id=message.sequence_id,
+                        lead_id=message.lead_id,
+                        step_position=message.step_position,
+                        to=message.to_phone,
+                        body=message.body,
+                        media_urls=tuple(message.media_urls or ()),
+                        sender=sender,
+                        segments=max(1, message_text.analyze(message.body).segments),
+                    )
+                )
+            if gone_leads:
+                canceled = cancel_pending(
+                    session, Message.lead_id.in_(gone_leads), now, "lead opted out or deleted"
+                )
+                changed.update(canceled)
+        if changed:
+            self.on_change(changed)
+        return jobs
+
+    # -- one hand-off (runs on a pool thread) ----------------------------------------
+
+    def _claim(self, job: Job) -> bool:
+        with self.ctx.db.write() as session:
+            result = session.execute(
+                update(Message)
+                .where(
+                    Message.id == job.message_id,
+                    Message.claimed_at.is_(None),
+                    Message.bucket == Bucket.IN_QUEUE.value,
+                )
+                .values(claimed_at=self.ctx.now(), attempts=Message.attempts + 1)
+            )
+            return result.rowcount == 1
+
+    def _hand_off(self, job: Job) -> bool:
+        if self._stop.is_set():
+            return False
+        limiter = self._limiter(job.sender)
+        limiter.acquire(job.segments)
+        if not self._claim(job):
+            return False  # canceled, paused or taken meanwhile
+        try:
+            answer = self.gateway.create_message(
+                job.to, job.body, job.sender, media_urls=job.media_urls
+            )
+        except Refused as exc:
+            self._refused(job, exc)
+            return False
+        except Unavailable as exc:
+            if exc.status == 429 or exc.code == 20429:
+                limiter.hold(5.0)
+            self._release(job, str(exc))
+            self.last_problem = str(exc)
+            return False
+        except Ambiguous as exc:
+            # Left claimed: reconcile_claims decides later whether it went out.
+            log.warning("message %s may or may not have been sent: %s", job.message_id, exc)
+            self.last_problem = str(exc)
+            return False
+        except GatewayError as exc:
+            log.warning("message %s: %s", job.message_id, exc)
+            return False
+        self._handed_off(job, answer.sid, answer.status, answer.num_segments, self.ctx.now())
+        return True
+
+    def _handed_off(
+        self,
+        job: Job,
+        sid: str,
+        status: str,
+        segments: int | None,
+        at: datetime,
+    ) -> None:
+        with self.ctx.db.write() as session:
+            message = session.get(Message, job.message_id)
+            assert message is not None
+            message.twilio_sid = sid
+            message.handed_off_at = at
+            message.num_segments = segments
+            move(
+                session,
+                message,
+                Bucket.OUTBOX,
+                EventKind.HANDED_OFF,
+                at,
+                provider_status=status or "queued",
+            )
+            sequence = session.get(Sequence, job.sequence_id)
+            assert sequence is not None
+            if not sequence.sender:
+                sequence.sender = job.sender  # the poller filters Twilio's list by it
+            sequence.first_handoff_at = sequence.first_handoff_at or at
+            sequence.last_handoff_at = at
+            if sequence.status == SequenceStatus.SCHEDULED.value:
+                sequence.status = SequenceStatus.IN_PROGRESS.value
+            self._schedule_next_step(session, job, at)
+        self.handed_off += 1
+
+    def _schedule_next_step(self, session, job: Job, after: datetime) -> None:  # type: ignore[no-untyped-def]
+        delay = session.scalar(
+            select(Step.delay_seconds).where(
+                Step.sequence_id == job.sequence_id, Step.position == job.step_position + 1
+            )
+        )
+        if delay is None:
+            return
+        session.execute(
+            update(Message)
+            .where(
+                Message.sequence_id == job.sequence_id,
+                Message.lead_id == job.lead_id,
+                Message.step_position == job.step_position + 1,
+                Message.bucket == Bucket.IN_QUEUE.value,
+                Message.scheduled_for.is_(None),
+            )
+            .values(scheduled_for=after + timedelta(seconds=delay))
+        )
+
+    def _refused(self, job: Job, exc: Refused) -> None:
+        now = self.ctx.now()
+        with self.ctx.db.write() as session:
+            message = session.get(Message, job.message_id)
+            assert message is not None
+            move(
+                session,
+                message,
+                Bucket.ERROR,
+                EventKind.REFUSED,
+                now,
+                error_code=exc.code,
+                error_message=str(exc),
+            )
+            if exc.code == OPTED_OUT_CODE:
+                lead = session.get(Lead, job.lead_id)
+                if lead is not None:
+                    opt_out(session, lead, now, "Twilio says the lead unsubscribed (21610)")
+            elif exc.code in NUMBER_REFUSALS:
+                cancel_pending(
+                    session,
+                    and_(Message.sequence_id == job.sequence_id, Message.lead_id == job.lead_id),
+                    now,
+                    f"the number was refused ({exc.code})",
+                )
+            else:
+                self._schedule_next_step(session, job, now)
+
+    def _release(self, job: Job, reason: str, retry_in: float = 30.0) -> None:
+        """Give a claimed message back to the queue: Twilio certainly did not take it."""
+        now = self.ctx.now()
+        with self.ctx.db.write() as session:
+            message = session.get(Message, job.message_id)
+            if message is None or message.twilio_sid or message.bucket != Bucket.IN_QUEUE.value:
+                return
+            message.claimed_at = None
+            message.scheduled_for = now + timedelta(seconds=retry_in)
+            move(session, message, Bucket.IN_QUEUE, EventKind.RETRY, now, detail=reason)
+
+    # -- reconciliation -------------------------------------------------------------
+
+    def reconcile_claims(self) -> int:
+        """Settle claims without SID that are old enough: adopt the SID when Twilio's list
+        has the message, else give it back to the queue. Returns how many were settled."""
+        cutoff = self.ctx.now() - self.reconcile_grace
+        with self.ctx.db.read() as session:
+            rows = session.execute(
+                select(Message, Sequence.sender)
+                .join(Sequence, Sequence.id == Message.sequence_id)
+                .where(
+                    Message.bucket == Bucket.IN_QUEUE.value,
+                    Message.claimed_at.is_not(None),
+                    Message.claimed_at <= cutoff,
+                    Message.twilio_sid.is_(None),
+                )
+            ).all()
+        settled = 0
+        for message, seq_sender in rows:
+            job = Job(
+                message.id,
+                message.sequence_id,
+                message.lead_id,
+                message.step_position,
+                message.to_phone,
+                message.body,
+                tuple(message.media_urls or ()),
+                self._sender_for(seq_sender),
+                1,
+            )
+            try:
+                found = self._find_on_twilio(job, message.claimed_at)
+            except GatewayError as exc:
+                log.warning("cannot reconcile message %s yet: %s", message.id, exc)
+                continue
+            if found is not None:
+                sid, status, segments, created = found
+                self._handed_off(job, sid, status, segments, created or self.ctx.now())
+                log.info("message %s had gone out as %s; adopted", message.id, sid)
+            else:
+                self._release(job, "not found on Twilio after an unclear answer", retry_in=0)
+            settled += 1
+        if settled:
+            self.on_change({m.sequence_id for m, _ in rows})
+        return settled
+
+    def _find_on_twilio(
+        self, job: Job, claimed_at: datetime | None
+    ) -> tuple[str, str, int | None, datetime | None] | None:
+        since = (claimed_at or self.ctx.now()) - timedelta(minutes=10)
+        sender_filter = job.sender if job.sender.startswith("+") else None
+        for page in self.gateway.list_pages(to=job.to, from_=sender_filter, page_size=100):
+            for record in page:
+                if record.direction.startswith("inbound"):
+                    continue
+                if record.body == job.body:
+                    return record.sid, record.status, record.num_segments, record.date_created
+            oldest = min((r.date_created for r in page if r.date_created), default=None)
+            if oldest is not None and oldest < since:
+                break  # newest first: nothing older can be ours
+        return None
