@@ -14,6 +14,8 @@ from desktop.models.db import backup_sqlite, sqlite_file
 from desktop.paths import migrations_path
 
 log = logging.getLogger(__name__)
+# Alembic narrates every step at INFO; a desktop app only cares when something fails.
+logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def alembic_config() -> Config:

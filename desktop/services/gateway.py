@@ -215,8 +215,14 @@ class Gateway:
                     raise Ambiguous(message) from None
                 last = Unavailable(message)
             except TwilioException as exc:
-                # The SDK's other exception family (e.g. a page it cannot deserialize).
-                last = BadAnswer(f"Twilio's answer to {what} could not be read: {exc}")
+                # The SDK's other family: a list page answered with an error status comes as
+                # TwilioException("Unable to fetch page", response), not TwilioRestException.
+                response = exc.args[1] if len(exc.args) > 1 else None
+                status = getattr(response, "status_code", None)
+                if status is not None:
+                    last = Unavailable(f"Twilio answered {status} during {what}", status=status)
+                else:
+                    last = BadAnswer(f"Twilio's answer to {what} could not be read: {exc}")
                 if not idempotent:
                     raise Ambiguous(str(last)) from None
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -297,7 +303,8 @@ class Gateway:
         if to:
             filters["to"] = to
         if date_sent_after is not None:
-            filters["date_sent_after"] = date_sent_after
+            # The SDK formats the datetime as given, with a "Z": it must already be UTC.
+            filters["date_sent_after"] = date_sent_after.astimezone(UTC)
         page = self._call(
             "listing messages", lambda: self.client.messages.page(**filters), idempotent=True
         )

@@ -1,0 +1,50 @@
+"""Building an engine against a carrier sandbox, with durations short enough for tests."""
+
+import time
+from datetime import timedelta
+
+from desktop.services.connection import Connection
+from desktop.services.context import Context
+from desktop.services.engine import Engine
+from desktop.services.gateway import Gateway, RetryPolicy
+from desktop.services.sandbox import CarrierSandbox
+
+FAST_SETTINGS = {
+    "quiet_hours": "off",
+    "rate_limit": "100",
+    "poll_interval": "1s",
+    "delivery_unknown_after": "2s",
+    "carrier_window": "3s",
+}
+
+
+def fast_settings(ctx: Context, **overrides: str) -> None:
+    ctx.settings.set_many({**FAST_SETTINGS, **overrides})
+
+
+def sandbox_gateway(sandbox: CarrierSandbox, timeout: float = 1.0, attempts: int = 4) -> Gateway:
+    return Gateway(
+        sandbox.account_sid,
+        sandbox.auth_token,
+        api_url=sandbox.base_url,
+        timeout=timeout,
+        retry=RetryPolicy(attempts=attempts, base_delay=0.01, max_delay=0.05),
+    )
+
+
+def make_engine(ctx: Context, sandbox: CarrierSandbox, **kwargs) -> Engine:
+    kwargs.setdefault("reconcile_grace", timedelta(seconds=2.5))
+    connection = Connection(sandbox_gateway(sandbox), sandbox.phone_number)
+    return Engine(ctx, connection, **kwargs)
+
+
+def drive(engine: Engine, deadline: float = 60.0) -> float:
+    """Run passes until every sequence is Done/Canceled/Paused; returns the seconds taken."""
+    start = time.monotonic()
+    engine.startup()
+    while time.monotonic() - start < deadline:
+        engine.run_once()
+        if engine.is_idle():
+            return time.monotonic() - start
+        time.sleep(0.05)
+    raise AssertionError(f"the engine was not idle after {deadline} s: {engine.status()}")
