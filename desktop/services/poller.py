@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, select
 
@@ -185,18 +185,25 @@ class Poller:
         # Replies older than a week before the first hand-off cannot be answers to us.
         start = newest or max(first_handoff, self.ctx.now() - timedelta(days=7))
         since = _day_start(start - DATE_MARGIN)
-        changed: set[int] = set()
+        inbound: list[TwilioMessage] = []
         for sender in senders:
             for page in self.gateway.list_pages(to=sender, date_sent_after=since):
-                inbound = [r for r in page if r.direction.startswith("inbound")]
-                if not inbound:
-                    continue
-                now = self.ctx.now()
-                with self.ctx.db.write() as session:
-                    for record in inbound:
-                        result = record_inbound(session, record, now)
-                        if result:
-                            changed |= result
+                inbound.extend(r for r in page if r.direction.startswith("inbound"))
+        if not inbound:
+            return set()
+        # The list is newest first; a STOP followed by START must be applied in that order.
+        # Dates have whole seconds, so the list's own order breaks ties (reversed, stable sort).
+        inbound.reverse()
+        inbound.sort(
+            key=lambda r: r.date_sent or r.date_created or datetime.min.replace(tzinfo=UTC)
+        )
+        changed: set[int] = set()
+        now = self.ctx.now()
+        with self.ctx.db.write() as session:
+            for record in inbound:
+                result = record_inbound(session, record, now)
+                if result:
+                    changed |= result
         return changed
 
     def _senders(self) -> list[str]:
