@@ -161,7 +161,7 @@ def test_bad_input_is_one_line_and_exit_2(cli, with_leads, args, message: str) -
 
 
 def test_leads_list_and_delete(cli, with_leads) -> None:
-    code, out, _ = cli("leads", "list", "--json")
+    _code, out, _ = cli("leads", "list", "--json")
     rows = json.loads(out)
     assert len(rows) == 5
     assert set(rows[0]) == {

@@ -76,7 +76,7 @@ def test_sigkill_at_random_moments(tmp_path: Path) -> None:
             assert process.returncode == -signal.SIGKILL
             sent_before_kill.append(len(sandbox.ledger_snapshot()))
         final = _worker(env, "--until-idle")
-        out, err = final.communicate(timeout=180)
+        _out, err = final.communicate(timeout=180)
         assert final.returncode == 0, err
         assert "Traceback" not in err
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -97,6 +97,7 @@ class Database:
             if self.is_sqlite
             else self.engine
         )
+        self._write_engine = write_engine
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         self._write = sessionmaker(write_engine, expire_on_commit=False)
 
@@ -110,6 +111,13 @@ class Database:
         """A transaction that commits on success and rolls back on any exception."""
         with self._write() as session, session.begin():
             yield session
+
+    @contextmanager
+    def write_connection(self) -> Iterator[Connection]:
+        """A Core-only write transaction (BEGIN IMMEDIATE on SQLite), for hot paths where an
+        ORM session's bookkeeping would cost more than the statements themselves."""
+        with self._write_engine.begin() as connection:
+            yield connection
 
     def dispose(self) -> None:
         self.engine.dispose()

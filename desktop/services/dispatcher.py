@@ -14,9 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, bindparam, case, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
 
-from desktop.models import Lead, Message, Sequence, Step
+from desktop.models import Lead, Message, MessageEvent, Sequence, SequenceCounter, Step
 from desktop.services import message_text
 from desktop.services.context import Context
 from desktop.services.gateway import Ambiguous, Gateway, GatewayError, Refused, Unavailable
@@ -33,6 +35,70 @@ BATCH = 200
 NUMBER_REFUSALS = frozenset({21211, 21408, 21610, 21612, 21614})
 OPTED_OUT_CODE = 21610
 SENDING_STATUSES = (SequenceStatus.SCHEDULED.value, SequenceStatus.IN_PROGRESS.value)
+
+
+# The hand-off path runs once per message: its statements are built once, here, so each
+# execution only binds values (building and keying a statement per call cost more than
+# running it).
+_CLAIM = (
+    update(Message)
+    .where(
+        Message.id == bindparam("mid"),
+        Message.claimed_at.is_(None),
+        Message.bucket == Bucket.IN_QUEUE.value,
+    )
+    .values(claimed_at=bindparam("at"), attempts=Message.attempts + 1)
+)
+_TO_OUTBOX = (
+    update(Message)
+    .where(Message.id == bindparam("mid"), Message.bucket == Bucket.IN_QUEUE.value)
+    .values(
+        bucket=Bucket.OUTBOX.value,
+        twilio_sid=bindparam("sid"),
+        handed_off_at=bindparam("at"),
+        num_segments=bindparam("segments"),
+        provider_status=bindparam("status"),
+        updated_at=bindparam("at"),
+    )
+)
+_HANDOFF_EVENT = insert(MessageEvent).values(
+    message_id=bindparam("mid"),
+    at=bindparam("at"),
+    kind=EventKind.HANDED_OFF.value,
+    from_bucket=Bucket.IN_QUEUE.value,
+    to_bucket=Bucket.OUTBOX.value,
+    provider_status=bindparam("status"),
+)
+_HANDOFF_COUNTERS = (
+    update(SequenceCounter)
+    .where(SequenceCounter.sequence_id == bindparam("seq"))
+    .values(in_queue=SequenceCounter.in_queue - 1, outbox=SequenceCounter.outbox + 1)
+)
+_SEQUENCE_HANDOFF = (
+    update(Sequence)
+    .where(Sequence.id == bindparam("seq"))
+    .values(
+        first_handoff_at=func.coalesce(Sequence.first_handoff_at, bindparam("at")),
+        last_handoff_at=bindparam("at"),
+        # The poller filters Twilio's list by the sender actually used.
+        sender=case((Sequence.sender == "", bindparam("sender")), else_=Sequence.sender),
+        status=case(
+            (Sequence.status == SequenceStatus.SCHEDULED.value, SequenceStatus.IN_PROGRESS.value),
+            else_=Sequence.status,
+        ),
+    )
+)
+_SCHEDULE_NEXT = (
+    update(Message)
+    .where(
+        Message.sequence_id == bindparam("seq"),
+        Message.lead_id == bindparam("lead"),
+        Message.step_position == bindparam("position"),
+        Message.bucket == Bucket.IN_QUEUE.value,
+        Message.scheduled_for.is_(None),
+    )
+    .values(scheduled_for=bindparam("due"))
+)
 
 
 @dataclass(frozen=True)
@@ -72,6 +138,8 @@ class Dispatcher:
         self._limiters: dict[str, RateLimiter] = {}
         self._limiters_lock = threading.Lock()
         self._stop = threading.Event()
+        self._config = ctx.settings.config()
+        self._step_delays: dict[tuple[int, int], float | None] = {}
         self.handed_off = 0
         self.last_problem: str | None = None
 
@@ -100,10 +168,10 @@ class Dispatcher:
     # -- choosing what is due -------------------------------------------------------
 
     def _sender_for(self, sequence: str) -> str:
-        return sequence or self.ctx.settings.get("sender") or self.default_sender
+        return sequence or self._config.sender or self.default_sender
 
     def _limiter(self, sender: str) -> RateLimiter:
-        rate = float(self.ctx.settings.get("rate_limit"))
+        rate = self._config.rate_limit
         with self._limiters_lock:
             limiter = self._limiters.get(sender)
             if limiter is None:
@@ -116,7 +184,9 @@ class Dispatcher:
         """The next batch of due messages, after canceling those of opted-out or deleted
         leads and deferring those outside quiet hours."""
         now = self.ctx.now()
-        window = self.ctx.settings.get("quiet_hours")
+        # Settings are read once per batch: a change applies from the next batch on.
+        self._config = self.ctx.settings.config()
+        window = self._config.quiet_hours
         jobs: list[Job] = []
         changed: set[int] = set()
         with self.ctx.db.write() as session:
@@ -138,10 +208,11 @@ class Dispatcher:
                 if opted_out or deleted_at is not None:
                     gone_leads.add(message.lead_id)
                     continue
-                when = next_send_time(now, lead_zone(tz_name, message.to_phone), window)
-                if when > now:
-                    message.scheduled_for = when
-                    continue
+                if window is not None:
+                    when = next_send_time(now, lead_zone(tz_name, message.to_phone), window)
+                    if when > now:
+                        message.scheduled_for = when
+                        continue
                 sender = self._sender_for(seq_sender)
                 if not sender:
                     self.last_problem = "no sender is set: add a Twilio number in Settings"
@@ -171,16 +242,8 @@ class Dispatcher:
     # -- one hand-off (runs on a pool thread) ----------------------------------------
 
     def _claim(self, job: Job) -> bool:
-        with self.ctx.db.write() as session:
-            result = session.execute(
-                update(Message)
-                .where(
-                    Message.id == job.message_id,
-                    Message.claimed_at.is_(None),
-                    Message.bucket == Bucket.IN_QUEUE.value,
-                )
-                .values(claimed_at=self.ctx.now(), attempts=Message.attempts + 1)
-            )
+        with self.ctx.db.write_connection() as connection:
+            result = connection.execute(_CLAIM, {"mid": job.message_id, "at": self.ctx.now()})
             return result.rowcount == 1
 
     def _hand_off(self, job: Job) -> bool:
@@ -222,49 +285,56 @@ class Dispatcher:
         segments: int | None,
         at: datetime,
     ) -> None:
-        with self.ctx.db.write() as session:
-            message = session.get(Message, job.message_id)
-            assert message is not None
-            message.twilio_sid = sid
-            message.handed_off_at = at
-            message.num_segments = segments
-            move(
-                session,
-                message,
-                Bucket.OUTBOX,
-                EventKind.HANDED_OFF,
-                at,
-                provider_status=status or "queued",
+        """Commit the SID, the move to Outbox with its event and counters, the sequence's
+        hand-off times and the next step's due time: one short Core transaction."""
+        with self.ctx.db.write_connection() as connection:
+            moved = connection.execute(
+                _TO_OUTBOX,
+                {
+                    "mid": job.message_id,
+                    "sid": sid,
+                    "at": at,
+                    "segments": segments,
+                    "status": status or "queued",
+                },
             )
-            sequence = session.get(Sequence, job.sequence_id)
-            assert sequence is not None
-            if not sequence.sender:
-                sequence.sender = job.sender  # the poller filters Twilio's list by it
-            sequence.first_handoff_at = sequence.first_handoff_at or at
-            sequence.last_handoff_at = at
-            if sequence.status == SequenceStatus.SCHEDULED.value:
-                sequence.status = SequenceStatus.IN_PROGRESS.value
-            self._schedule_next_step(session, job, at)
+            if moved.rowcount != 1:
+                log.error("message %s left In-queue during its hand-off", job.message_id)
+                return
+            connection.execute(
+                _HANDOFF_EVENT, {"mid": job.message_id, "at": at, "status": status or "queued"}
+            )
+            connection.execute(_HANDOFF_COUNTERS, {"seq": job.sequence_id})
+            connection.execute(
+                _SEQUENCE_HANDOFF, {"seq": job.sequence_id, "at": at, "sender": job.sender}
+            )
+            self._schedule_next_step(connection, job, at)
         self.handed_off += 1
 
-    def _schedule_next_step(self, session, job: Job, after: datetime) -> None:  # type: ignore[no-untyped-def]
-        delay = session.scalar(
-            select(Step.delay_seconds).where(
-                Step.sequence_id == job.sequence_id, Step.position == job.step_position + 1
-            )
-        )
+    def _next_step_delay(self, connection: Connection | Session, job: Job) -> float | None:
+        key = (job.sequence_id, job.step_position + 1)
+        if key not in self._step_delays:  # steps never change once a sequence exists
+            self._step_delays[key] = connection.execute(
+                select(Step.delay_seconds).where(
+                    Step.sequence_id == key[0], Step.position == key[1]
+                )
+            ).scalar()
+        return self._step_delays[key]
+
+    def _schedule_next_step(
+        self, connection: Connection | Session, job: Job, after: datetime
+    ) -> None:
+        delay = self._next_step_delay(connection, job)
         if delay is None:
             return
-        session.execute(
-            update(Message)
-            .where(
-                Message.sequence_id == job.sequence_id,
-                Message.lead_id == job.lead_id,
-                Message.step_position == job.step_position + 1,
-                Message.bucket == Bucket.IN_QUEUE.value,
-                Message.scheduled_for.is_(None),
-            )
-            .values(scheduled_for=after + timedelta(seconds=delay))
+        connection.execute(
+            _SCHEDULE_NEXT,
+            {
+                "seq": job.sequence_id,
+                "lead": job.lead_id,
+                "position": job.step_position + 1,
+                "due": after + timedelta(seconds=delay),
+            },
         )
 
     def _refused(self, job: Job, exc: Refused) -> None:
