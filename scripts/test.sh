@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Install TextDesk with its test dependencies and run the whole suite (Qt offscreen).
+source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+install_system_packages xvfb xauth binutils
+make_venv
+"$VENV/bin/python" -m pip install -q -e "$ROOT[test]"
+cd "$ROOT"
+"$VENV/bin/ruff" check desktop tests bench scripts packaging
+export QT_QPA_PLATFORM=offscreen
+exec "$VENV/bin/python" -m pytest "$@"
