@@ -24,3 +24,47 @@ def add_leads(context: Context, count: int, *, tag: str | None = None, start: in
             session.flush()
             ids.append(lead.id)
     return ids
+
+
+def report_status(
+    context: Context,
+    message_id: int,
+    status: str,
+    *,
+    error_code: int | None = None,
+    error_message: str | None = None,
+) -> set[int]:
+    """Apply a Twilio status to one message through the poller's own code path."""
+    from sqlalchemy import select
+
+    from desktop.models import Message
+    from desktop.services.gateway import TwilioMessage
+    from desktop.services.status_updates import apply_statuses
+
+    sid = f"SM{message_id:032x}"
+    record = TwilioMessage(
+        sid=sid,
+        status=status,
+        direction="outbound-api",
+        to="",
+        from_="",
+        body="",
+        num_segments=1,
+        price=None,
+        price_unit=None,
+        error_code=error_code,
+        error_message=error_message,
+        date_created=None,
+        date_sent=None,
+        date_updated=None,
+    )
+    with context.db.write_connection() as connection:
+        rows = {
+            row.id: row
+            for row in connection.execute(
+                select(
+                    Message.id, Message.sequence_id, Message.bucket, Message.provider_status
+                ).where(Message.id == message_id)
+            )
+        }
+        return apply_statuses(connection, [record], {sid: message_id}, rows, context.now())

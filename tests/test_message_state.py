@@ -12,7 +12,6 @@ from desktop.models import Message, MessageEvent
 from desktop.services import leads, sequences
 from desktop.services.context import Context
 from desktop.services.message_state import (
-    apply_provider_status,
     cancel_pending,
     counts_by_sequence,
     move,
@@ -20,7 +19,7 @@ from desktop.services.message_state import (
 )
 from desktop.services.status_rules import PROVIDER_STATUS_BUCKET
 from desktop.services.statuses import Bucket, EventKind
-from tests.helpers import add_leads
+from tests.helpers import add_leads, report_status
 
 STATUSES = [*PROVIDER_STATUS_BUCKET, "received", "exploded"]
 
@@ -31,6 +30,11 @@ def _assert_consistent(ctx: Context, sequence_id: int) -> None:
         truth = recount(session, sequence_id)
     assert dict(stored.buckets) == dict(truth.buckets)
     assert sum(stored.buckets.values()) == stored.total == truth.total
+
+
+def _bucket_of(ctx: Context, message_id: int) -> str:
+    with ctx.db.read() as session:
+        return session.get(Message, message_id).bucket
 
 
 def _new_sequence(ctx: Context, lead_count: int = 6) -> int:
@@ -44,7 +48,7 @@ def _new_sequence(ctx: Context, lead_count: int = 6) -> int:
     return result.sequence_id
 
 
-def test_move_writes_an_event_and_counters(ctx: Context) -> None:
+def test_moves_and_statuses_write_events_and_counters(ctx: Context) -> None:
     sid = _new_sequence(ctx, 2)
     now = ctx.now()
     with ctx.db.write() as session:
@@ -55,13 +59,16 @@ def test_move_writes_an_event_and_counters(ctx: Context) -> None:
         assert not move(
             session, message, Bucket.OUTBOX, EventKind.STATUS, now, provider_status="queued"
         )
-        assert apply_provider_status(session, message, "sent", now)
-        assert apply_provider_status(
-            session, message, "undelivered", now, error_code=30008, error_message="Unknown error"
-        )
-        assert message.error_code == 30008 and message.final_at == now
-        assert not apply_provider_status(session, message, "sending", now)  # stale
-        assert not apply_provider_status(session, message, "exploded", now)  # unknown
+    assert report_status(ctx, message.id, "sent") == {sid}  # same bucket, new status
+    assert report_status(
+        ctx, message.id, "undelivered", error_code=30008, error_message="Unknown error"
+    ) == {sid}
+    assert report_status(ctx, message.id, "sending") == set()  # stale: the outcome stays
+    assert report_status(ctx, message.id, "undelivered", error_code=30008) == set()  # repeat
+    with ctx.db.read() as session:
+        message = session.get(Message, message.id)
+        assert message.error_code == 30008 and message.final_at is not None
+        assert message.error_message == "Unknown error"
         events = session.scalars(
             select(MessageEvent)
             .where(MessageEvent.message_id == message.id)
@@ -134,7 +141,8 @@ def test_random_event_orders_always_add_up(template_db: Path, tmp_path_factory, 
                     message = session.get(Message, ids[index])
                     if message.bucket == Bucket.IN_QUEUE.value and status in PROVIDER_STATUS_BUCKET:
                         move(session, message, Bucket.OUTBOX, EventKind.HANDED_OFF, now)
-                    apply_provider_status(session, message, status, now, error_code=30003)
+                if status in PROVIDER_STATUS_BUCKET and _bucket_of(ctx, ids[index]) != "in_queue":
+                    report_status(ctx, ids[index], status, error_code=30003)
             elif kind == "timeout":
                 with ctx.db.write() as session:
                     message = session.get(Message, ids[index])

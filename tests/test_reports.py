@@ -10,9 +10,9 @@ from desktop.models import Lead, Message
 from desktop.services import reports, sequences
 from desktop.services.context import Context
 from desktop.services.errors import NotFound, UserError
-from desktop.services.message_state import apply_provider_status, move
+from desktop.services.message_state import move
 from desktop.services.statuses import Bucket, EventKind
-from tests.helpers import add_leads
+from tests.helpers import add_leads, report_status
 
 TOKEN = "fedcba9876543210fedcba9876543210"
 
@@ -51,11 +51,9 @@ def _sequence_with_outcomes(ctx: Context) -> int:
         first, second, _third = session.scalars(select(Message).order_by(Message.id)).all()
         move(session, first, Bucket.OUTBOX, EventKind.HANDED_OFF, now, provider_status="queued")
         first.handed_off_at = now
-        apply_provider_status(
-            session, first, "undelivered", now, error_code=30008, error_message="Unknown error"
-        )
         move(session, second, Bucket.OUTBOX, EventKind.HANDED_OFF, now, provider_status="queued")
-        apply_provider_status(session, second, "delivered", now)
+    report_status(ctx, first.id, "undelivered", error_code=30008, error_message="Unknown error")
+    report_status(ctx, second.id, "delivered")
     return sid
 
 

@@ -15,8 +15,6 @@ from sqlalchemy.orm import Session
 from desktop.models import Message, MessageEvent, SequenceCounter
 from desktop.services.status_rules import (
     FINAL_BUCKETS,
-    bucket_after_status,
-    bucket_for_provider_status,
 )
 from desktop.services.statuses import BUCKET_ORDER, Bucket, EventKind
 
@@ -219,39 +217,3 @@ def recount(session: Session, sequence_id: int) -> Counts:
     buckets = dict.fromkeys(BUCKET_ORDER, 0)
     buckets.update({Bucket(bucket): count for bucket, count in rows})
     return Counts(total=sum(buckets.values()), buckets=buckets)
-
-
-def apply_provider_status(
-    session: Session,
-    message: Message,
-    provider_status: str,
-    now: datetime,
-    *,
-    error_code: int | None = None,
-    error_message: str | None = None,
-) -> bool:
-    """Record what Twilio reports for a message; returns whether anything changed.
-
-    The bucket follows `bucket_after_status` (a final answer wins, a stale one never undoes
-    an outcome); a new provider status inside the same bucket is still recorded.
-    """
-    reported = bucket_for_provider_status(provider_status)
-    if reported is None:
-        return False  # inbound or unknown status: the caller logs it
-    current = Bucket(message.bucket)
-    target = bucket_after_status(current, provider_status)
-    if target is None:
-        # Same bucket: record a new status (queued -> sent), ignore a stale one after an outcome.
-        if reported != current or provider_status == message.provider_status:
-            return False
-        target = current
-    return move(
-        session,
-        message,
-        target,
-        EventKind.STATUS,
-        now,
-        provider_status=provider_status,
-        error_code=error_code if target == Bucket.ERROR else None,
-        error_message=error_message if target == Bucket.ERROR else None,
-    )

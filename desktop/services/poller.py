@@ -14,8 +14,8 @@ from desktop.models import InboundMessage, Message, Sequence
 from desktop.services.context import Context
 from desktop.services.gateway import Gateway, GatewayError, TwilioMessage
 from desktop.services.inbound import record_inbound
-from desktop.services.message_state import apply_provider_status
 from desktop.services.status_rules import bucket_for_provider_status
+from desktop.services.status_updates import apply_statuses
 from desktop.services.statuses import Bucket
 
 log = logging.getLogger(__name__)
@@ -133,35 +133,32 @@ class Poller:
         return changed
 
     def _apply(self, records: list[TwilioMessage], by_sid: dict[str, int]) -> set[int]:
+        """Apply one page of statuses in one transaction with set-based statements (a page
+        holds up to 1000 messages; one ORM round trip each would stall a busy app)."""
         now = self.ctx.now()
-        changed: set[int] = set()
-        with self.ctx.db.write() as session:
-            for record in records:
-                if bucket_for_provider_status(record.status) is None:
-                    self.unknown_statuses += 1
-                    log.warning(
-                        "Twilio reported an unknown status %r for %s; kept as it was",
-                        record.status[:30],
-                        record.sid,
-                    )
-                    continue
-                message = session.get(Message, by_sid[record.sid])
-                if message is None:
-                    continue
-                if record.price and not message.price:
-                    message.price, message.price_unit = record.price, record.price_unit
-                if record.num_segments and not message.num_segments:
-                    message.num_segments = record.num_segments
-                if apply_provider_status(
-                    session,
-                    message,
-                    record.status,
-                    record.date_updated or now,
-                    error_code=record.error_code,
-                    error_message=record.error_message,
-                ):
-                    changed.add(message.sequence_id)
-        return changed
+        known = []
+        for record in records:
+            if bucket_for_provider_status(record.status) is None:
+                self.unknown_statuses += 1
+                log.warning(
+                    "Twilio reported an unknown status %r for %s; kept as it was",
+                    record.status[:30],
+                    record.sid,
+                )
+            else:
+                known.append(record)
+        if not known:
+            return set()
+        with self.ctx.db.write_connection() as connection:
+            current = {
+                row.id: row
+                for row in connection.execute(
+                    select(
+                        Message.id, Message.sequence_id, Message.bucket, Message.provider_status
+                    ).where(Message.id.in_([by_sid[r.sid] for r in known]))
+                )
+            }
+            return apply_statuses(connection, known, by_sid, current, now)
 
     def _read_replies(self) -> set[int]:
         """Inbound messages to our senders since the newest one already stored."""
