@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, insert, literal, select, update
 from sqlalchemy.engine import Connection
@@ -100,58 +99,6 @@ def move(
         message.bucket = to.value
         message.final_at = now if to in FINAL_BUCKETS else None
         bump_counters(session, message.sequence_id, {current.value: -1, to.value: 1})
-    return True
-
-
-def transition(
-    connection: Connection | Session,
-    message_id: int,
-    sequence_id: int,
-    current: Bucket,
-    to: Bucket,
-    kind: EventKind,
-    now: datetime,
-    *,
-    values: Mapping[str, Any] | None = None,
-    provider_status: str | None = None,
-    error_code: int | None = None,
-    detail: str | None = None,
-) -> bool:
-    """`move` in Core statements, for the hot paths (hand-offs): no ORM object, no flush.
-
-    The UPDATE only applies while the message is still in `current`, so a concurrent move
-    can never be counted twice; returns whether it applied.
-    """
-    changes: dict[str, Any] = {"updated_at": now, **(values or {})}
-    if provider_status is not None:
-        changes["provider_status"] = provider_status
-    if error_code is not None:
-        changes["error_code"] = error_code
-    if to != current:
-        changes["bucket"] = to.value
-        changes["final_at"] = now if to in FINAL_BUCKETS else None
-    result = connection.execute(
-        update(Message)
-        .where(Message.id == message_id, Message.bucket == current.value)
-        .values(changes)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
-        return False
-    connection.execute(
-        insert(MessageEvent).values(
-            message_id=message_id,
-            at=now,
-            kind=kind.value,
-            from_bucket=current.value,
-            to_bucket=to.value,
-            provider_status=provider_status,
-            error_code=error_code,
-            detail=detail,
-        )
-    )
-    if to != current:
-        bump_counters(connection, sequence_id, {current.value: -1, to.value: 1})
     return True
 
 
