@@ -1,5 +1,6 @@
 """Building an engine against a carrier sandbox, with durations short enough for tests."""
 
+import os
 import time
 from datetime import timedelta
 
@@ -48,3 +49,18 @@ def drive(engine: Engine, deadline: float = 60.0) -> float:
             return time.monotonic() - start
         time.sleep(0.05)
     raise AssertionError(f"the engine was not idle after {deadline} s: {engine.status()}")
+
+
+def worker_env(db_url: str, sandbox: CarrierSandbox) -> dict[str, str]:
+    """Environment for a `textdesk` subprocess talking to `sandbox` as if it were Twilio."""
+    env = dict(os.environ)
+    env.update(
+        TEXTDESK_DB=db_url,
+        TWILIO_ACCOUNT_SID=sandbox.account_sid,
+        TWILIO_AUTH_TOKEN=sandbox.auth_token,
+        TEXTDESK_TWILIO_API_URL=sandbox.base_url,
+        TEXTDESK_FROM=sandbox.phone_number,
+        TEXTDESK_HTTP_TIMEOUT="1",
+        TEXTDESK_KEYRING="off",
+    )
+    return env

@@ -1,7 +1,6 @@
 """`textdesk worker` killed with SIGKILL at random moments, 20 times: nobody gets a step
 twice, and every message ends in a bucket."""
 
-import os
 import random
 import signal
 import subprocess
@@ -17,25 +16,11 @@ from desktop.services.context import Context
 from desktop.services.message_state import counts_by_sequence, recount
 from desktop.services.sandbox import CarrierSandbox, SandboxConfig
 from desktop.services.statuses import Bucket, SequenceStatus
-from tests.engine_helpers import fast_settings
+from tests.engine_helpers import fast_settings, worker_env
 from tests.helpers import add_leads
 
 KILLS = 20
 LEADS = 60
-
-
-def _worker_env(db_url: str, sandbox: CarrierSandbox) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        TEXTDESK_DB=db_url,
-        TWILIO_ACCOUNT_SID=sandbox.account_sid,
-        TWILIO_AUTH_TOKEN=sandbox.auth_token,
-        TEXTDESK_TWILIO_API_URL=sandbox.base_url,
-        TEXTDESK_FROM=sandbox.phone_number,
-        TEXTDESK_HTTP_TIMEOUT="1",
-        TEXTDESK_KEYRING="off",
-    )
-    return env
 
 
 def _worker(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
@@ -66,7 +51,7 @@ def test_sigkill_at_random_moments(tmp_path: Path) -> None:
     rng = random.Random(20261126)
     config = SandboxConfig.fast(seed=8, latency=0.03, rate_drop_after_create=0.02)
     with CarrierSandbox(config) as sandbox:
-        env = _worker_env(db_url, sandbox)
+        env = worker_env(db_url, sandbox)
         sent_before_kill: list[int] = []
         for _ in range(KILLS):
             process = _worker(env)
