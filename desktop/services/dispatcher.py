@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -141,6 +142,7 @@ class Dispatcher:
         self._config = ctx.settings.config()
         self._step_delays: dict[tuple[int, int], float | None] = {}
         self.handed_off = 0
+        self.handoff_cpu = 0.0  # seconds of CPU spent in successful hand-offs (benchmarks)
         self.last_problem: str | None = None
 
     # -- public --------------------------------------------------------------------
@@ -251,6 +253,7 @@ class Dispatcher:
             return False
         limiter = self._limiter(job.sender)
         limiter.acquire(job.segments)
+        started = time.thread_time()  # CPU of this thread only: waits and sleeps excluded
         if not self._claim(job):
             return False  # canceled, paused or taken meanwhile
         try:
@@ -275,6 +278,8 @@ class Dispatcher:
             log.warning("message %s: %s", job.message_id, exc)
             return False
         self._handed_off(job, answer.sid, answer.status, answer.num_segments, self.ctx.now())
+        with self._limiters_lock:
+            self.handoff_cpu += time.thread_time() - started
         return True
 
     def _handed_off(

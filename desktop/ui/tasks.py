@@ -42,12 +42,13 @@ class _Task(QRunnable):
         self.relay = relay
 
     def run(self) -> None:
+        relay, self.relay = self.relay, None  # type: ignore[assignment]
         try:
             result = self.fn()
         except BaseException as exc:  # reported to the GUI, never lost on a pool thread
-            self.relay.failed.emit(describe_failure(exc))
+            relay.failed.emit(describe_failure(exc))
         else:
-            self.relay.done.emit(result)
+            relay.done.emit(result)
 
 
 class TaskRunner(QObject):
@@ -56,7 +57,7 @@ class TaskRunner(QObject):
     def __init__(self, parent: QObject | None = None, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
         self.pool = pool or QThreadPool.globalInstance()
-        self._relays: set[_Relay] = set()
+        self._pending = 0
 
     def run(
         self,
@@ -64,15 +65,18 @@ class TaskRunner(QObject):
         on_done: Callable[[Any], None] | None = None,
         on_error: Callable[[str], None] | None = None,
     ) -> None:
-        relay = _Relay()  # created on the GUI thread, so its slots run there
+        # The relay is a child of the runner: Qt owns it, so the worker thread dropping its
+        # Python reference can never destroy it there. It is deleted on the GUI thread
+        # (deleteLater) once its result is delivered, which also drops the callbacks.
+        relay = _Relay(self)
 
         def finished(result: Any) -> None:
-            self._relays.discard(relay)
+            self._settle(relay)
             if on_done is not None:
                 on_done(result)
 
         def failed(sentence: str) -> None:
-            self._relays.discard(relay)
+            self._settle(relay)
             if on_error is not None:
                 on_error(sentence)
             else:
@@ -80,12 +84,18 @@ class TaskRunner(QObject):
 
         relay.done.connect(finished)
         relay.failed.connect(failed)
-        self._relays.add(relay)
+        self._pending += 1
         self.pool.start(_Task(fn, relay))
+
+    def _settle(self, relay: _Relay) -> None:
+        self._pending -= 1
+        relay.done.disconnect()
+        relay.failed.disconnect()
+        relay.deleteLater()
 
     @property
     def pending(self) -> int:
-        return len(self._relays)
+        return self._pending
 
     def wait(self, msecs: int = 10_000) -> bool:
         return self.pool.waitForDone(msecs)
