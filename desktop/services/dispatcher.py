@@ -252,10 +252,14 @@ class Dispatcher:
         if self._stop.is_set():
             return False
         limiter = self._limiter(job.sender)
-        limiter.acquire(job.segments)
         started = time.thread_time()  # CPU of this thread only: waits and sleeps excluded
         if not self._claim(job):
             return False  # canceled, paused or taken meanwhile
+        # The slot is taken after the claim, right before the request: a slow commit must not
+        # shift this send towards the next one (the carrier counts what arrives per second).
+        started -= time.thread_time()
+        limiter.acquire(job.segments)
+        started += time.thread_time()
         try:
             answer = self.gateway.create_message(
                 job.to, job.body, job.sender, media_urls=job.media_urls
