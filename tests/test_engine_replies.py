@@ -1,6 +1,7 @@
 """Replies read from Twilio's list: STOP, START, free text and stop-on-reply; quiet hours;
 the rate limiter's schedule."""
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -163,21 +164,30 @@ def test_opted_out_lead_is_canceled_at_dispatch(ctx: Context) -> None:
         assert [e.to for e in sandbox.ledger_snapshot()] == ["+14155550001"]
 
 
-def test_rate_limiter_books_strict_slots() -> None:
+def test_rate_limiter_spaces_sends_from_when_they_really_went() -> None:
     clock = [0.0]
-    waits: list[float] = []
+    sent: list[float] = []
+    oversleep = [0.0]
 
-    def sleep(s: float) -> None:
-        waits.append(s)
+    def sleep(seconds: float) -> None:
+        clock[0] += seconds + oversleep[0]
 
     limiter = RateLimiter(4, clock=lambda: clock[0], sleep=sleep)
     for _ in range(4):
         limiter.acquire()
-    assert waits == [0.25, 0.5, 0.75]
+        sent.append(clock[0])
+    assert sent == [0.0, 0.25, 0.5, 0.75]
     limiter.acquire(cost=2)  # a two-segment message takes two slots
+    sent.append(clock[0])
+    limiter.acquire()
+    assert clock[0] - sent[-1] == 0.5
     clock[0] = 10.0
     assert limiter.acquire() == 0.0  # idle time is not saved up as a burst
-    limiter.acquire()
-    assert waits[-1] == 0.25
+    oversleep[0] = 0.1  # a late wake-up pushes the next slot back instead of bunching
+    woke = []
+    for _ in range(3):
+        limiter.acquire()
+        woke.append(clock[0])
+    assert all(b - a >= 0.25 for a, b in itertools.pairwise(woke))
     limiter.hold(5)
-    assert limiter.acquire() >= 5
+    assert limiter.acquire() == pytest.approx(5)

@@ -1,7 +1,8 @@
 """Pacing of hand-offs per sender: one message segment every 1/rate seconds.
 
-A strict schedule (no burst allowance) keeps every 1-second window at or under rate + 1:
-each acquire books the next free slot, so threads waiting in parallel never overlap.
+No burst allowance, and the spacing counts from when the previous caller actually went (not
+from when it was due): a thread that oversleeps pushes the next one back instead of letting
+two sends bunch up, so every 1-second window holds at most rate + 1 sends.
 """
 
 from __future__ import annotations
@@ -29,14 +30,18 @@ class RateLimiter:
             self.rate = rate
 
     def acquire(self, cost: float = 1.0) -> float:
-        """Wait for a slot for `cost` segments; returns how long it waited."""
+        """Wait for a slot for `cost` segments; returns how long it waited.
+
+        Callers wait one at a time (the lock is held while sleeping): they would wait anyway,
+        and the next slot is then measured from the real wake-up time.
+        """
         with self._lock:
             now = self._clock()
-            start = max(now, self._next)
-            self._next = start + cost / self.rate
-        wait = start - now
-        if wait > 0:
-            self._sleep(wait)
+            wait = self._next - now
+            if wait > 0:
+                self._sleep(wait)
+                now = self._clock()
+            self._next = now + cost / self.rate
         return max(wait, 0.0)
 
     def hold(self, seconds: float) -> None:
