@@ -25,3 +25,8 @@ def resource_path(*parts: str) -> Path:
 
 def migrations_path() -> Path:
     return bundle_root() / "desktop" / "models" / "migrations"
+
+
+def app_icon_path() -> Path:
+    """The 256 px application icon (window icon; the .desktop file and installers use it too)."""
+    return resource_path("icons", "textdesk.png")

@@ -2,6 +2,7 @@
 the rate limiter's schedule."""
 
 import itertools
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -191,3 +192,18 @@ def test_rate_limiter_spaces_sends_from_when_they_really_went() -> None:
     assert all(b - a >= 0.25 for a, b in itertools.pairwise(woke))
     limiter.hold(5)
     assert limiter.acquire() == pytest.approx(5)
+
+
+def test_a_stop_cuts_the_wait_for_a_slot_short() -> None:
+    import threading
+
+    from desktop.services.rate_limit import Stopped
+
+    limiter = RateLimiter(0.01)  # one slot every 100 s
+    limiter.acquire()
+    stop = threading.Event()
+    threading.Timer(0.05, stop.set).start()
+    started = time.monotonic()
+    with pytest.raises(Stopped):
+        limiter.acquire(stop=stop)
+    assert time.monotonic() - started < 5

@@ -26,7 +26,7 @@ from desktop.services.gateway import Ambiguous, Gateway, GatewayError, Refused, 
 from desktop.services.leads import opt_out
 from desktop.services.message_state import cancel_pending, move
 from desktop.services.quiet_hours import lead_zone, next_send_time
-from desktop.services.rate_limit import RateLimiter
+from desktop.services.rate_limit import RateLimiter, Stopped
 from desktop.services.statuses import Bucket, EventKind, SequenceStatus
 
 log = logging.getLogger(__name__)
@@ -258,7 +258,11 @@ class Dispatcher:
         # The slot is taken after the claim, right before the request: a slow commit must not
         # shift this send towards the next one (the carrier counts what arrives per second).
         started -= time.thread_time()
-        limiter.acquire(job.segments)
+        try:
+            limiter.acquire(job.segments, stop=self._stop)
+        except Stopped:
+            self._release(job, "the engine stopped before its turn", retry_in=0)
+            return False
         started += time.thread_time()
         try:
             answer = self.gateway.create_message(

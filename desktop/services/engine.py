@@ -82,6 +82,7 @@ class Engine:
         self._next_poll = 0.0
         self._scheduler: BackgroundScheduler | None = None
         self.problem: str | None = None
+        self._in_queue = 0
 
     # -- change notification ------------------------------------------------------
 
@@ -111,6 +112,7 @@ class Engine:
         """Finish what a crash interrupted: preparation, then claims without SID."""
         self._publish(set(finish_preparation(self.ctx)))
         self.dispatcher.reconcile_claims()
+        self._count_in_queue()
 
     def _guard(self, name: str, job: Callable[[], object]) -> None:
         try:
@@ -131,6 +133,8 @@ class Engine:
         before = self.dispatcher.handed_off
         self.dispatcher.run_once(max_seconds=30)
         sent = self.dispatcher.handed_off - before
+        if sent:
+            self._count_in_queue()
         now = time.monotonic()
         self._handoffs.extend([now] * sent)
         if sent:
@@ -147,6 +151,7 @@ class Engine:
 
     def sweep(self) -> None:
         self._publish(sweep(self.ctx))
+        self._count_in_queue()
 
     def run_once(self) -> None:
         """One pass of each job, in order (the worker's --once, and tests)."""
@@ -220,9 +225,15 @@ class Engine:
                 select(func.count()).select_from(Sequence).where(Sequence.status.in_(busy))
             )
 
-    def status(self) -> EngineStatus:
+    def _count_in_queue(self) -> None:
+        """Refreshed by the jobs (on their threads), so status() never queries: the UI asks
+        for it every second on its own thread."""
         with self.ctx.db.read() as session:
-            in_queue = session.scalar(select(func.coalesce(func.sum(SequenceCounter.in_queue), 0)))
+            total = session.scalar(select(func.coalesce(func.sum(SequenceCounter.in_queue), 0)))
+        self._in_queue = int(total or 0)
+
+    def status(self) -> EngineStatus:
+        in_queue = self._in_queue
         now = time.monotonic()
         recent = sum(1 for t in self._handoffs if now - t <= 10)
         next_poll = None
@@ -232,7 +243,7 @@ class Engine:
             state="running" if self.running else "stopped",
             demo=self.connection.demo,
             next_poll_at=next_poll,
-            in_queue=int(in_queue or 0),
+            in_queue=in_queue,
             send_rate=recent / 10,
             problem=self.problem or self.dispatcher.last_problem,
         )

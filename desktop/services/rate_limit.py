@@ -12,6 +12,10 @@ import time
 from collections.abc import Callable
 
 
+class Stopped(Exception):
+    """The wait for a slot was cut short because the engine is stopping."""
+
+
 class RateLimiter:
     def __init__(
         self,
@@ -29,18 +33,25 @@ class RateLimiter:
         with self._lock:
             self.rate = rate
 
-    def acquire(self, cost: float = 1.0) -> float:
+    def acquire(self, cost: float = 1.0, stop: threading.Event | None = None) -> float:
         """Wait for a slot for `cost` segments; returns how long it waited.
 
         Callers wait one at a time (the lock is held while sleeping): they would wait anyway,
-        and the next slot is then measured from the real wake-up time.
+        and the next slot is then measured from the real wake-up time. Raises Stopped when
+        `stop` is set before the slot comes (a slow rate must not hold up shutting down).
         """
         with self._lock:
             now = self._clock()
             wait = self._next - now
             if wait > 0:
-                self._sleep(wait)
+                if stop is not None:
+                    if stop.wait(wait):
+                        raise Stopped
+                else:
+                    self._sleep(wait)
                 now = self._clock()
+            elif stop is not None and stop.is_set():
+                raise Stopped
             self._next = now + cost / self.rate
         return max(wait, 0.0)
 

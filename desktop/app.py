@@ -1,0 +1,291 @@
+"""The composition root of the desktop app: database, settings, engine, bridge, window.
+
+`build_app` wires everything and returns a `TextDeskApp` (its `.window` and `.shutdown()`);
+`run_gui` is what `textdesk` and `textdesk gui [--demo]` call.
+
+Demo mode (no Twilio credentials, or `--demo`) runs against the built-in carrier sandbox on a
+separate demo database, seeded on its first start; the real database is then only used by the
+Settings dialog, so real credentials never land in the demo database and simulated traffic
+never lands in the real one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from logging.handlers import RotatingFileHandler
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThreadPool, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+
+from desktop.models.db import default_data_dir
+from desktop.paths import app_icon_path
+from desktop.services import demo as demo_data
+from desktop.services.connection import Connection, open_connection
+from desktop.services.context import Context
+from desktop.services.engine import Engine
+from desktop.services.sandbox import SandboxConfig
+from desktop.ui.appstate import AppServices
+from desktop.ui.bridge import EngineBridge
+from desktop.ui.gc_schedule import GarbageCollector
+from desktop.ui.main_window import MainWindow
+from desktop.ui.tasks import TaskRunner, describe_failure
+
+log = logging.getLogger(__name__)
+
+EXIT_AFTER_PAINT_ENV = "TEXTDESK_EXIT_AFTER_PAINT"
+FIRST_PAINT_MARK = "TEXTDESK_FIRST_PAINT"
+POOL_THREADS = 4  # refreshes, exports and the engine start-up never queue behind each other
+
+
+@dataclass
+class TextDeskApp:
+    window: MainWindow
+    services: AppServices
+    settings_ctx: Context | None = None  # the real database, open beside the demo one
+    collector: GarbageCollector = field(default_factory=GarbageCollector)
+    _closed: bool = field(default=False, repr=False)
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    @property
+    def demo(self) -> bool:
+        return self.services.demo
+
+    def shutdown(self) -> None:
+        """Stop the engine and the sandbox, finish background work, close the databases."""
+        if self._closed:
+            return
+        self._closed = True
+        services = self.services
+        self.window.hide()  # the engine may take a few seconds to stop; the user is done
+        self.window.stop()
+        self.collector.stop()
+        services.bridge.detach()
+        _drain(services.tasks)  # the engine start-up task included
+        if services.engine is not None:
+            services.engine.stop()
+        if services.connection is not None:
+            services.connection.close()
+        self.window.close()
+        _drain(services.tasks)
+        self.window.deleteLater()
+        if self.settings_ctx is not None and self.settings_ctx is not services.ctx:
+            self.settings_ctx.close()
+        services.ctx.close()
+
+
+def _drain(tasks: TaskRunner, rounds: int = 5) -> None:
+    """Wait for background work and deliver its results while the widgets still exist; a
+    delivered result may start one last piece of work, hence the few rounds."""
+    for _ in range(rounds):
+        tasks.wait(30_000)
+        QCoreApplication.processEvents()
+        if not tasks.pending:
+            return
+
+
+def open_contexts(db_url: str | None, demo: bool) -> tuple[Context, Context, bool]:
+    """(working context, settings context, demo?): demo without credentials or on request."""
+    real = Context.open(db_url)
+    if not demo and real.settings.config().has_credentials:
+        return real, real, False
+    return Context.open(db_url, demo=True), real, True
+
+
+def build_app(
+    db_url: str | None = None,
+    *,
+    demo: bool = False,
+    start_services: bool = True,
+    sandbox_config: SandboxConfig | None = None,
+    connection: Connection | None = None,
+) -> TextDeskApp:
+    """Wire the app. `start_services=False` builds the window without engine or sandbox
+    (tests); `sandbox_config` overrides the demo sandbox's timings (benchmarks, screenshots);
+    `connection` replaces the one the settings call for (a sandbox in another process)."""
+    if QApplication.instance() is None:
+        QApplication([sys.argv[0] if sys.argv else "textdesk"])
+    ctx, settings_ctx, demo = open_contexts(db_url, demo)
+    pool = QThreadPool()
+    pool.setMaxThreadCount(POOL_THREADS)
+    tasks = TaskRunner(pool=pool)
+    engine: Engine | None = None
+    try:
+        if start_services:
+            if connection is None:
+                connection = open_connection(ctx, demo=demo, sandbox_config=sandbox_config)
+            if connection.sandbox is not None:
+                demo_data.script_sandbox(connection.sandbox)
+            engine = Engine(ctx, connection)
+    except Exception:
+        for context in {id(ctx): ctx, id(settings_ctx): settings_ctx}.values():
+            context.close()
+        raise
+    bridge = EngineBridge(engine)
+    services = AppServices(
+        ctx=ctx, tasks=tasks, bridge=bridge, engine=engine, connection=connection, demo=demo
+    )
+    settings_services = replace(services, ctx=settings_ctx) if settings_ctx is not ctx else None
+    window = MainWindow(services, settings_services=settings_services)
+    app = TextDeskApp(window=window, services=services, settings_ctx=settings_ctx)
+    if engine is None:
+        window.status.set_not_started()
+    else:
+        window.status.set_not_started("Sending engine starting…")
+
+    def after_first_paint() -> None:
+        if app.closed:
+            return  # closed before it ever painted
+        app.collector.start()
+        if engine is not None:
+            _start_engine(app, engine, seed=demo)
+
+    _WhenShown(window, after_first_paint)
+    return app
+
+
+def _start_engine(app: TextDeskApp, engine: Engine, *, seed: bool) -> None:
+    """Seed (demo) and start the engine on the pool: its start-up may talk to Twilio."""
+    ctx = app.services.ctx
+    window = app.window
+
+    def start() -> None:
+        if seed:
+            demo_data.seed_demo(ctx)
+        engine.start()
+
+    def started(_result: object) -> None:
+        window.refresh_all()
+
+    def failed(sentence: str) -> None:
+        window.status.set_not_started("Sending engine could not start")
+        window.show_error(f"The sending engine could not start: {sentence}")
+
+    app.services.tasks.run(start, started, failed)
+
+
+class _WhenShown(QObject):
+    """Runs `action` once the window has painted (or after `fallback_ms` if it never does):
+    seeding and the engine's start-up then do not compete with the first paint."""
+
+    def __init__(self, window: QWidget, action: Callable[[], None], fallback_ms: int = 1000):
+        super().__init__(window)
+        self._action: Callable[[], None] | None = action
+        window.installEventFilter(self)
+        QTimer.singleShot(fallback_ms, self, self._run)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self._action is not None:
+            QTimer.singleShot(0, self, self._run)
+        return False
+
+    def _run(self) -> None:
+        action, self._action = self._action, None
+        if action is not None:
+            action()
+
+
+# -- running the window ----------------------------------------------------------------------
+
+
+class _FirstPaint(QObject):
+    """With TEXTDESK_EXIT_AFTER_PAINT=1: print when the window first painted, then quit.
+
+    The start-up benchmark runs `python -m desktop gui --demo` with it and reads the mark.
+    """
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+        self.done = False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            not self.done
+            and event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and watched.window() is self.window
+        ):
+            self.done = True
+            # After this paint has been handled and flushed, not before.
+            QTimer.singleShot(0, self._report)
+        return False
+
+    def _report(self) -> None:
+        print(f"{FIRST_PAINT_MARK} {time.time():.6f}", flush=True)
+        QApplication.quit()
+
+
+def _log_to_file() -> None:
+    """A desktop app has no console: keep a small log beside the data for "details"."""
+    try:
+        folder = default_data_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(
+            folder / "textdesk.log", maxBytes=1_000_000, backupCount=2, encoding="utf-8"
+        )
+    except OSError:
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setLevel(logging.INFO)
+    logging.getLogger().addHandler(handler)
+
+
+def _install_excepthook(window: MainWindow) -> None:
+    """An exception escaping a slot becomes a notice in the window, never a traceback."""
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        log.error("unhandled exception", exc_info=(kind, exc, tb))
+        with contextlib.suppress(RuntimeError):  # the window is gone: the log has it
+            window.show_error(describe_failure(exc))
+
+    sys.excepthook = hook
+
+
+def run_gui(db_url: str | None = None, demo: bool = False) -> int:
+    """Open the window and run until it closes; returns the exit code."""
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1] or ["textdesk"])
+    assert isinstance(qt_app, QApplication)
+    qt_app.setWindowIcon(QIcon(str(app_icon_path())))
+    qt_app.setDesktopFileName("textdesk")
+    qt_app.setApplicationName("TextDesk")
+    qt_app.setOrganizationName("TextDesk")
+    qt_app.setApplicationDisplayName("TextDesk")
+    _log_to_file()
+    exit_after_paint = os.environ.get(EXIT_AFTER_PAINT_ENV) == "1"
+    previous_hook = sys.excepthook
+    code = 0
+    try:
+        while True:
+            try:
+                app = build_app(db_url, demo=demo)
+            except Exception as exc:
+                QMessageBox.critical(None, "TextDesk cannot start", describe_failure(exc))
+                return 1
+            _install_excepthook(app.window)
+            if exit_after_paint:
+                qt_app.installEventFilter(_FirstPaint(app.window))
+            app.window.show()
+            try:
+                code = qt_app.exec()
+            finally:
+                restart = app.window.restart_requested
+                app.shutdown()
+            if not restart:
+                return code
+            demo = False  # a restart after adding credentials leaves demo mode
+    finally:
+        sys.excepthook = previous_hook

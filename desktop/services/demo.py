@@ -1,0 +1,207 @@
+"""Demo mode's sample data: leads, sequences and a scripted carrier sandbox.
+
+Run once, on the first start of a fresh demo database, so that a new user sees every bucket
+fill within a minute or two: a running two-step sequence (with refused numbers, a carrier
+error, silent carriers, replies and an opt-out), a scheduled one and a canceled one. Only ever
+called on the demo database; real data is never touched.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from desktop.models import Lead, LeadTag
+from desktop.services import leads, sequences
+from desktop.services.context import Context
+from desktop.services.sandbox import CarrierSandbox, Outcome
+from desktop.services.ui_prefs import get_value, set_value
+
+SEEDED_KEY = "demo_seeded_at"
+
+# Short durations so the whole life of a sequence plays out while the user watches.
+DEMO_SETTINGS: dict[str, str] = {
+    "quiet_hours": "off",
+    "rate_limit": "1",
+    "poll_interval": "3s",
+    "delivery_unknown_after": "45s",
+    "carrier_window": "90s",
+}
+
+
+@dataclass(frozen=True)
+class DemoLead:
+    first_name: str
+    last_name: str
+    phone: str
+    tags: tuple[str, ...] = ("customers",)
+    # What the scripted sandbox does with this lead's messages (see script_sandbox).
+    role: str = ""
+
+
+# Fictional numbers (555-01xx is reserved for fiction) plus two of Twilio's magic test
+# numbers, which the sandbox refuses exactly as Twilio does.
+DEMO_LEADS: tuple[DemoLead, ...] = (
+    DemoLead("Olivia", "Bennett", "+14155550101", ("customers", "vip")),
+    DemoLead("José", "Álvarez", "+14155550102", ("customers", "newsletter"), "reply_question"),
+    DemoLead("Chloé", "Lefèvre", "+14155550103", ("customers", "vip")),
+    DemoLead("Marcus", "Reed", "+14155550104", role="undelivered_30008"),
+    DemoLead("Priya", "Natarajan", "+14155550105", ("customers", "newsletter")),
+    DemoLead("Liam", "O'Connor", "+14155550106", role="silent"),
+    DemoLead("Zoë", "Müller", "+14155550107", ("customers", "vip"), "reply_yes"),
+    DemoLead("Daniel", "Kim", "+14155550108", ("customers", "newsletter")),
+    DemoLead("Amara", "Okafor", "+14155550109"),
+    DemoLead("Ethan", "Walsh", "+14155550110", role="stop"),
+    DemoLead("Sofia", "Rossi", "+14155550111", ("customers", "newsletter")),
+    DemoLead("Noah", "Fischer", "+14155550112"),
+    DemoLead("Renée", "Côté", "+14155550113", ("customers", "vip")),
+    DemoLead("Lucas", "Silva", "+14155550114", role="undelivered_30003"),
+    DemoLead("Hannah", "Schmidt", "+14155550115", ("customers", "newsletter")),
+    DemoLead("Mateo", "García", "+14155550116"),
+    DemoLead("Grace", "Thompson", "+14155550117", ("customers", "newsletter")),
+    DemoLead("Ava", "Johnson", "+14155550118", role="silent"),
+    DemoLead("Björn", "Lindqvist", "+14155550119"),
+    DemoLead("Isabella", "Martínez", "+14155550120", ("customers", "vip")),
+    DemoLead("Jack", "Murphy", "+14155550121"),
+    DemoLead("Mia", "Nguyen", "+14155550122", ("customers", "newsletter")),
+    DemoLead("Samuel", "Cohen", "+14155550123"),
+    DemoLead("Emily", "Davis", "+14155550124", ("customers", "newsletter")),
+    DemoLead("Oliver", "Brown", "+14155550125"),
+    DemoLead("Charlotte", "Wilson", "+14155550126"),
+    DemoLead("Wei", "Zhang", "+14155550127", ("customers", "newsletter")),
+    DemoLead("Fatima", "Haddad", "+14155550128"),
+    DemoLead("Tomás", "Ferreira", "+14155550129", role="delete"),
+    DemoLead("Ella", "Anderson", "+14155550130"),
+    DemoLead("Kevin", "Patel", "+15005550001", role="magic_invalid"),
+    DemoLead("Laura", "Evans", "+15005550004", role="magic_unsubscribed"),
+    DemoLead("Peter", "Novak", "+14155550133", role="opted_out"),
+)
+
+OPEN_HOUSE_STEPS = (
+    "Hi {first_name}, it's Maple & Main Bakery! Our spring open house is this Saturday, "
+    "10am-2pm: tastings and 20% off every cake. Reply STOP to opt out.",
+    "{first_name}, a quick reminder: the open house starts Saturday at 10am. "
+    "We'd love to see you! Reply STOP to opt out.",
+)
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    leads: int
+    sequence_ids: tuple[int, ...]
+
+
+def is_seeded(ctx: Context) -> bool:
+    return get_value(ctx, SEEDED_KEY) is not None
+
+
+def seed_demo(ctx: Context) -> SeedResult | None:
+    """Fill a fresh demo database; returns None (and changes nothing) if it was seeded
+    before or already holds leads, so a user's own demo experiments are never overwritten."""
+    if is_seeded(ctx):
+        return None
+    with ctx.db.read() as session:
+        if session.scalar(select(func.count()).select_from(Lead)):
+            set_value(ctx, SEEDED_KEY, ctx.now().isoformat())
+            return None
+    ctx.settings.set_many(DEMO_SETTINGS)
+    ids = _add_leads(ctx)
+    now = ctx.now()
+    by_role = {lead.role: ids[lead.phone] for lead in DEMO_LEADS if lead.role}
+
+    # The canceled one: prepared for tomorrow, then called off.
+    holiday = sequences.create_sequence(
+        ctx,
+        "Holiday hours notice",
+        [
+            sequences.StepSpec(
+                "Hi {first_name}, Maple & Main is closed Monday for the holiday. "
+                "Reply STOP to opt out."
+            )
+        ],
+        sequences.LeadSelection(tag="vip"),
+        start_at=now + timedelta(days=1),
+    )
+    sequences.cancel(ctx, holiday.sequence_id)
+    # The scheduled one: waits three days, so it stays In-queue.
+    loyalty = sequences.create_sequence(
+        ctx,
+        "Loyalty card reminder",
+        [
+            sequences.StepSpec(
+                "{first_name}, your 10th coffee is on us this month. "
+                "Show this text at the counter. Reply STOP to opt out."
+            )
+        ],
+        sequences.LeadSelection(tag="newsletter"),
+        start_at=now + timedelta(days=3),
+    )
+    # The running one, created last so it tops the table.
+    open_house = sequences.create_sequence(
+        ctx,
+        "Spring open house",
+        [
+            sequences.StepSpec(OPEN_HOUSE_STEPS[0]),
+            sequences.StepSpec(OPEN_HOUSE_STEPS[1], delay=timedelta(minutes=2)),
+        ],
+        sequences.LeadSelection(tag="customers"),
+        start_at=now,
+    )
+    # A lead deleted after the sequence was created shows in the Deleted leads column.
+    leads.delete_leads(ctx, [by_role["delete"]])
+    set_value(ctx, SEEDED_KEY, now.isoformat())
+    return SeedResult(
+        leads=len(ids),
+        sequence_ids=(holiday.sequence_id, loyalty.sequence_id, open_house.sequence_id),
+    )
+
+
+def _add_leads(ctx: Context) -> dict[str, int]:
+    now = ctx.now()
+    ids: dict[str, int] = {}
+    with ctx.db.write() as session:
+        for demo_lead in DEMO_LEADS:
+            first = demo_lead.first_name.lower().replace("'", "")
+            lead = Lead(
+                phone=demo_lead.phone,
+                first_name=demo_lead.first_name,
+                last_name=demo_lead.last_name,
+                email=f"{first}@example.com",
+                timezone="",
+                opted_out=demo_lead.role == "opted_out",
+                opted_out_at=now if demo_lead.role == "opted_out" else None,
+            )
+            lead.tags = [LeadTag(tag=tag) for tag in demo_lead.tags]
+            session.add(lead)
+            session.flush()
+            ids[demo_lead.phone] = lead.id
+    return ids
+
+
+def script_sandbox(sandbox: CarrierSandbox) -> None:
+    """Make the sandbox tell the demo's story: which leads fail, stay silent or reply.
+
+    Called on every demo start (the sandbox keeps no state between runs); the remaining
+    leads are nearly always delivered, so the counts look like a healthy campaign.
+    """
+    config = sandbox.config
+    config.outcome_weights = {"delivered": 0.95, "undelivered": 0.03, "failed": 0.0, "silent": 0.02}
+    for lead in DEMO_LEADS:
+        if lead.role == "undelivered_30008":
+            sandbox.force_outcome(lead.phone, Outcome.undelivered(30008))
+        elif lead.role == "undelivered_30003":
+            sandbox.force_outcome(lead.phone, Outcome.undelivered(30003))
+        elif lead.role == "silent":
+            sandbox.force_outcome(lead.phone, Outcome.silent())
+        elif lead.role in ("reply_yes", "reply_question", "stop"):
+            sandbox.force_outcome(lead.phone, Outcome.delivered())
+    replies = {
+        "reply_yes": "Yes! Can I bring my kids?",
+        "reply_question": "What time do you close on Saturday?",
+        "stop": "STOP",
+    }
+    for lead in DEMO_LEADS:
+        if lead.role in replies:
+            config.reply_rules[lead.phone] = replies[lead.role]

@@ -1,0 +1,49 @@
+"""How numbers and times read on screen: local time, thousands separators, plurals."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (many or word + 's')}"
+
+
+def format_count(count: int) -> str:
+    return f"{count:,}"
+
+
+def local(moment: datetime) -> datetime:
+    """The user's local time; stored times are aware UTC."""
+    return moment.astimezone()
+
+
+def format_time(moment: datetime | None, *, now: datetime | None = None) -> str:
+    """Short and unambiguous: time only today, day and time this year, full date before."""
+    if moment is None:
+        return ""
+    when = local(moment)
+    today = local(now) if now is not None else datetime.now().astimezone()
+    if when.date() == today.date():
+        return when.strftime("%H:%M:%S")
+    if when.year == today.year:
+        return f"{when:%b} {when.day}, {when:%H:%M}"
+    return when.strftime("%Y-%m-%d %H:%M")
+
+
+def format_full_time(moment: datetime | None) -> str:
+    if moment is None:
+        return ""
+    when = local(moment)
+    return f"{when:%A} {when.day} {when:%B %Y, %H:%M:%S %Z}"
+
+
+def format_in(delta: timedelta) -> str:
+    """'in 12 s', 'in 3 min' for the status bar's next check."""
+    seconds = max(0, round(delta.total_seconds()))
+    if seconds < 90:
+        return f"in {seconds} s"
+    minutes = seconds // 60
+    if minutes < 90:
+        return f"in {minutes} min"
+    return f"in {minutes // 60} h"

@@ -1,0 +1,1 @@
+"""Dashboard widgets other than Bulk Sequences: delivery charts, recent errors, replies."""
