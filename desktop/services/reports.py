@@ -54,7 +54,7 @@ def safe_cell(value: Any) -> str:
     return text
 
 
-def _write(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+def write_csv(path: Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """Write atomically (temp file then rename), so a failed export never leaves half a file
     in place of a good one. Returns the number of data rows."""
     target = Path(path)
@@ -107,7 +107,7 @@ def sequence_rows(ctx: Context, sequence_id: int) -> Iterable[tuple[Any, ...]]:
 
 def export_sequence(ctx: Context, sequence_id: int, path: Path) -> int:
     get_summary(ctx, sequence_id)  # NotFound before any file is touched
-    return _write(path, SEQUENCE_HEADER, sequence_rows(ctx, sequence_id))
+    return write_csv(path, SEQUENCE_HEADER, sequence_rows(ctx, sequence_id))
 
 
 def export_summary(ctx: Context, path: Path) -> int:
@@ -134,7 +134,7 @@ def export_summary(ctx: Context, path: Path) -> int:
         )
         for s in list_sequences(ctx)
     )
-    return _write(path, header, rows)
+    return write_csv(path, header, rows)
 
 
-__all__ = ["NotFound", "export_sequence", "export_summary", "safe_cell"]
+__all__ = ["NotFound", "export_sequence", "export_summary", "safe_cell", "write_csv"]
