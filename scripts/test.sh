@@ -2,6 +2,8 @@
 # Install TextDesk with its test dependencies and run the whole suite (Qt offscreen).
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 install_system_packages xvfb xauth binutils
+# PyInstaller (the packaging smoke test) needs Python's shared library; Debian ships it apart.
+install_system_packages "libpython$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 make_venv
 "$VENV/bin/python" -m pip install -q -e "$ROOT[test]"
 cd "$ROOT"
