@@ -274,19 +274,7 @@ def create_sequence(
         ]
         session.add(sequence)
         session.flush()
-        session.add(
-            SequenceCounter(
-                sequence_id=sequence.id,
-                total=0,
-                in_queue=0,
-                outbox=0,
-                sent=0,
-                error=0,
-                delivery_unknown=0,
-                canceled=0,
-                deleted_leads=0,
-            )
-        )
+        session.add(SequenceCounter(sequence_id=sequence.id))  # every count starts at 0
         sequence_id = sequence.id
     messages = _enqueue(ctx, sequence_id, check.recipients)
     return CreateResult(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, SignalInstance
 
 from desktop.ui.tasks import TaskRunner
 
@@ -42,6 +42,7 @@ class Refresher(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(delay_ms)
         self._timer.timeout.connect(self._run)
+        self._period: QTimer | None = None
         self.completed = 0  # how many results were applied (tests wait on it)
 
     def request(self, ids: Iterable[int] | None = ALL) -> None:
@@ -61,6 +62,19 @@ class Refresher(QObject):
             self._timer.stop()
             self._run()
 
+    def follow(self, changed: SignalInstance, period_ms: int) -> None:
+        """Keep a whole-view refresh live: on every `changed` emission, every `period_ms`,
+        and once as soon as the event loop runs (the window paints before the queries)."""
+        changed.connect(self._on_changed)
+        self._period = QTimer(self)
+        self._period.setInterval(period_ms)
+        self._period.timeout.connect(self.request)
+        self._period.start()
+        QTimer.singleShot(0, self.request_now)
+
+    def _on_changed(self, _ids: object = None) -> None:
+        self.request()
+
     @property
     def busy(self) -> bool:
         return self._in_flight or self._timer.isActive()
@@ -69,6 +83,8 @@ class Refresher(QObject):
         """No more queries (the window is closing); a result still on its way is dropped."""
         self._stopped = True
         self._timer.stop()
+        if self._period is not None:
+            self._period.stop()
 
     def _run(self) -> None:
         if self._stopped or self._in_flight or not self._wanted:

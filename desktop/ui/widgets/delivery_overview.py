@@ -20,7 +20,7 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedLayout, QVBoxLayout, QWidget
 
@@ -141,24 +141,13 @@ class DeliveryOverviewWidget(QWidget):
             delay_ms=2000,
             parent=self,
         )
-        # A bound method, so the connection ends with this widget.
-        services.bridge.sequencesChanged.connect(self._on_sequences_changed)
-        self._timer = QTimer(self)
-        self._timer.setInterval(PERIODIC_MS)
-        self._timer.timeout.connect(self.refresh)
-        self._timer.start()
-        # First load once the event loop runs: the window paints before the queries start.
-        QTimer.singleShot(0, self.refresher.request_now)
+        self.refresher.follow(services.bridge.sequencesChanged, PERIODIC_MS)
 
     def refresh(self) -> None:
         self.refresher.request()
 
-    def _on_sequences_changed(self, _ids: list[int]) -> None:
-        self.refresher.request()
-
     def stop(self) -> None:
         self.refresher.stop()
-        self._timer.stop()
 
     def _fetch(self, _ids: frozenset[int] | None) -> Overview:
         ctx = self.services.ctx

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -89,24 +89,13 @@ class FeedWidget(QWidget):
             delay_ms=1500,
             parent=self,
         )
-        # A bound method, so the connection ends with this widget.
-        services.bridge.sequencesChanged.connect(self._on_sequences_changed)
-        self._timer = QTimer(self)
-        self._timer.setInterval(PERIODIC_MS)
-        self._timer.timeout.connect(self.refresh)
-        self._timer.start()
-        # First load once the event loop runs: the window paints before the queries start.
-        QTimer.singleShot(0, self.refresher.request_now)
+        self.refresher.follow(services.bridge.sequencesChanged, PERIODIC_MS)
 
     def refresh(self) -> None:
         self.refresher.request()
 
-    def _on_sequences_changed(self, _ids: list[int]) -> None:
-        self.refresher.request()
-
     def stop(self) -> None:
         self.refresher.stop()
-        self._timer.stop()
 
     def _apply(self, rows: list[Any]) -> None:
         self.model.set_rows(rows)
