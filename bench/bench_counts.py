@@ -20,9 +20,9 @@ from sqlalchemy import func, select
 
 from bench.common import bulk_leads, fresh_context, machine, median_ms
 from desktop.models import Message
-from desktop.services.context import Context
-from desktop.services.message_state import counts_by_sequence
-from desktop.services.sequences import list_sequences
+from desktop.services.core.context import Context
+from desktop.services.sequences.lifecycle import list_sequences
+from desktop.services.status.transitions import counts_by_sequence
 
 SEQUENCES = 200
 BUCKETS = ("in_queue", "outbox", "sent", "error", "delivery_unknown", "canceled")

@@ -24,15 +24,15 @@ from sqlalchemy import select
 
 from bench.common import bulk_leads, fresh_context, machine
 from desktop.models import Message
-from desktop.services import sequences
-from desktop.services.connection import Connection
-from desktop.services.context import Context
-from desktop.services.engine import Engine
-from desktop.services.gateway import Gateway
-from desktop.services.message_state import move
-from desktop.services.rate_limit import RateLimiter
-from desktop.services.sandbox import CarrierSandbox, Outcome, SandboxConfig
-from desktop.services.statuses import Bucket, EventKind
+from desktop.sandbox import CarrierSandbox, Outcome, SandboxConfig
+from desktop.services.core.context import Context
+from desktop.services.engine.engine import Engine
+from desktop.services.engine.rate_limit import RateLimiter
+from desktop.services.sequences import lifecycle as sequences
+from desktop.services.status.transitions import move
+from desktop.services.status.vocabulary import Bucket, EventKind
+from desktop.services.twilio.connection import Connection
+from desktop.services.twilio.gateway import Gateway
 
 STEP = [sequences.StepSpec("Spring sale this weekend. Reply STOP to opt out")]
 
@@ -100,7 +100,7 @@ def rate_benchmark(folder: Path, count: int = 3000, rate: int = 30) -> None:
 
 def start_sandbox_process() -> tuple[subprocess.Popen[str], dict[str, str]]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "desktop.services.sandbox", "--fast", "--seed", "3"],
+        [sys.executable, "-m", "desktop.sandbox", "--fast", "--seed", "3"],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -147,7 +147,7 @@ def cpu_benchmark(folder: Path, count: int = 2000) -> None:
     try:
         from twilio.rest import Client
 
-        from desktop.services.twilio_http import RewritingHttpClient
+        from desktop.services.twilio.http import RewritingHttpClient
 
         client = Client(
             info["account_sid"],

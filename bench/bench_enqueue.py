@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import bulk_leads, fresh_context, machine
-from desktop.services import sequences
+from desktop.services.sequences import lifecycle as sequences
 
 LEADS = 100_000
 

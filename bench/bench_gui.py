@@ -38,12 +38,12 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from desktop.app import FIRST_PAINT_MARK, build_app  # noqa: E402
 from desktop.models import Lead  # noqa: E402
-from desktop.services import sequences  # noqa: E402
-from desktop.services.connection import Connection  # noqa: E402
-from desktop.services.context import Context  # noqa: E402
-from desktop.services.gateway import Gateway  # noqa: E402
-from desktop.services.sandbox import SandboxConfig  # noqa: E402
-from desktop.services.statuses import Bucket  # noqa: E402
+from desktop.sandbox import SandboxConfig  # noqa: E402
+from desktop.services.core.context import Context  # noqa: E402
+from desktop.services.sequences import lifecycle as sequences  # noqa: E402
+from desktop.services.status.vocabulary import Bucket  # noqa: E402
+from desktop.services.twilio.connection import Connection  # noqa: E402
+from desktop.services.twilio.gateway import Gateway  # noqa: E402
 
 BODY = "Hello from the benchmark. Reply STOP to opt out"
 SETTINGS = {"rate_limit": "100", "quiet_hours": "off", "poll_interval": "2s"}
@@ -117,7 +117,7 @@ def prepare(folder: Path, count: int) -> str:
 def sandbox_process() -> tuple[subprocess.Popen[str], Connection]:
     """The fast carrier sandbox in its own process, as Twilio is in real use."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "desktop.services.sandbox", "--fast", "--seed", "1"],
+        [sys.executable, "-m", "desktop.sandbox", "--fast", "--seed", "1"],
         cwd=ROOT, stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
     assert proc.stdout is not None

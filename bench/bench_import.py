@@ -135,8 +135,8 @@ def generate(path: Path, rows: int, seed: int = 7) -> dict[str, int]:
 
 
 def child_import(csv_path: str, db_path: str, batch_size: int) -> None:
-    from desktop.services.context import Context
-    from desktop.services.leads_import import import_leads
+    from desktop.services.core.context import Context
+    from desktop.services.leads.importer import import_leads
 
     ctx = Context.open(f"sqlite:///{db_path}")
     rss_before = _mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
@@ -186,7 +186,7 @@ def child_baseline(csv_path: str, db_path: str) -> None:
     elapsed = time.perf_counter() - started
     peak = _mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     # Not part of the baseline: how much of the import is phonenumbers' validation alone.
-    from desktop.services.phones import normalize_phone
+    from desktop.services.leads.phones import normalize_phone
 
     started = time.perf_counter()
     for row in rows:

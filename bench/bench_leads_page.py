@@ -47,7 +47,7 @@ def generate(db_path: Path, count: int) -> float:
     from sqlalchemy import insert
 
     from desktop.models import Lead, LeadTag
-    from desktop.services.context import Context
+    from desktop.services.core.context import Context
 
     started = time.perf_counter()
     ctx = Context.open(f"sqlite:///{db_path}")
@@ -85,11 +85,11 @@ def measure(db_path: str, platform_name: str) -> dict[str, Any]:
     from PySide6.QtCore import QElapsedTimer, QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
-    from desktop.services import leads
-    from desktop.services.context import Context
-    from desktop.ui.appstate import AppServices
-    from desktop.ui.bridge import EngineBridge
-    from desktop.ui.tasks import TaskRunner
+    from desktop.services.core.context import Context
+    from desktop.services.leads import store as leads
+    from desktop.ui.kit.tasks import TaskRunner
+    from desktop.ui.shell.appstate import AppServices
+    from desktop.ui.shell.bridge import EngineBridge
 
     app = QApplication([])
     ctx = Context.open(f"sqlite:///{db_path}", migrate=False)
@@ -101,7 +101,7 @@ def measure(db_path: str, platform_name: str) -> dict[str, Any]:
     started = time.perf_counter()
     leads.count_leads(ctx)
     result["count_leads_ms"] = (time.perf_counter() - started) * 1000
-    from desktop.ui.leads_page import LeadsPage  # the page's own import cost is measured
+    from desktop.ui.leads.page import LeadsPage  # the page's own import cost is measured
 
     services = AppServices(ctx=ctx, tasks=TaskRunner(), bridge=EngineBridge(None))
 

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop.services.context import Context
+from desktop.services.core.context import Context
 
 
 def machine() -> str:

@@ -27,16 +27,16 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop.models.db import default_data_dir
 from desktop.paths import app_icon_path
+from desktop.sandbox import SandboxConfig
 from desktop.services import demo as demo_data
-from desktop.services.connection import Connection, open_connection
-from desktop.services.context import Context
-from desktop.services.engine import Engine
-from desktop.services.sandbox import SandboxConfig
-from desktop.ui.appstate import AppServices
-from desktop.ui.bridge import EngineBridge
-from desktop.ui.gc_schedule import GarbageCollector
-from desktop.ui.main_window import MainWindow
-from desktop.ui.tasks import TaskRunner, describe_failure
+from desktop.services.core.context import Context
+from desktop.services.engine.engine import Engine
+from desktop.services.twilio.connection import Connection, open_connection
+from desktop.ui.kit.tasks import TaskRunner, describe_failure
+from desktop.ui.shell.appstate import AppServices
+from desktop.ui.shell.bridge import EngineBridge
+from desktop.ui.shell.gc_schedule import GarbageCollector
+from desktop.ui.shell.main_window import MainWindow
 
 log = logging.getLogger(__name__)
 

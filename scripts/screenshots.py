@@ -23,10 +23,10 @@ from PySide6.QtCore import QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget  # noqa: E402
 
 from desktop.app import build_app  # noqa: E402
+from desktop.sandbox import SandboxConfig  # noqa: E402
 from desktop.services import demo  # noqa: E402
-from desktop.services.context import Context  # noqa: E402
-from desktop.services.sandbox import SandboxConfig  # noqa: E402
-from desktop.services.statuses import Bucket  # noqa: E402
+from desktop.services.core.context import Context  # noqa: E402
+from desktop.services.status.vocabulary import Bucket  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 SIZE = (1280, 800)

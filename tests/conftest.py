@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services.context import Context
+from desktop.services.core.context import Context
 
 
 @pytest.fixture

@@ -4,11 +4,11 @@ import os
 import time
 from datetime import timedelta
 
-from desktop.services.connection import Connection
-from desktop.services.context import Context
-from desktop.services.engine import Engine
-from desktop.services.gateway import Gateway, RetryPolicy
-from desktop.services.sandbox import CarrierSandbox
+from desktop.sandbox import CarrierSandbox
+from desktop.services.core.context import Context
+from desktop.services.engine.engine import Engine
+from desktop.services.twilio.connection import Connection
+from desktop.services.twilio.gateway import Gateway, RetryPolicy
 
 FAST_SETTINGS = {
     "quiet_hours": "off",

@@ -1,6 +1,6 @@
 """Small helpers shared by tests."""
 
-from desktop.services.context import Context
+from desktop.services.core.context import Context
 
 
 def add_leads(context: Context, count: int, *, tag: str | None = None, start: int = 0) -> list[int]:
@@ -38,8 +38,8 @@ def report_status(
     from sqlalchemy import select
 
     from desktop.models import Message
-    from desktop.services.gateway import TwilioMessage
-    from desktop.services.status_updates import apply_statuses
+    from desktop.services.status.apply import apply_statuses
+    from desktop.services.twilio.gateway import TwilioMessage
 
     sid = f"SM{message_id:032x}"
     record = TwilioMessage(

@@ -29,7 +29,7 @@ class Message(Base):
     to_phone: Mapped[str] = mapped_column(String(20))
     body: Mapped[str] = mapped_column(Text)
     media_urls: Mapped[list[str] | None] = mapped_column(JSON)
-    # A desktop.services.statuses.Bucket value.
+    # A desktop.services.status.vocabulary.Bucket value.
     bucket: Mapped[str] = mapped_column(String(20))
     twilio_sid: Mapped[str | None] = mapped_column(String(34), unique=True)
     provider_status: Mapped[str | None] = mapped_column(String(20))

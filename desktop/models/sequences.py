@@ -17,7 +17,7 @@ class Sequence(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     sender: Mapped[str] = mapped_column(String(64), default="")
-    # A desktop.services.statuses.SequenceStatus value.
+    # A desktop.services.status.vocabulary.SequenceStatus value.
     status: Mapped[str] = mapped_column(String(20), index=True)
     start_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # How leads were chosen ({"all": true} / {"tag": "x"} / {"ids": [...]}); kept so an

@@ -1,4 +1,4 @@
-"""Key/value settings (the keys and their validation live in desktop.services.settings)."""
+"""Key/value settings (the keys and their validation live in desktop.services.core.settings)."""
 
 from __future__ import annotations
 

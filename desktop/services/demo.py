@@ -14,10 +14,11 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from desktop.models import Lead, LeadTag
-from desktop.services import leads, sequences
-from desktop.services.context import Context
-from desktop.services.sandbox import CarrierSandbox, Outcome
-from desktop.services.ui_prefs import get_value, set_value
+from desktop.sandbox import CarrierSandbox, Outcome
+from desktop.services.core.context import Context
+from desktop.services.core.ui_prefs import get_value, set_value
+from desktop.services.leads import store as leads
+from desktop.services.sequences import lifecycle as sequences
 
 SEEDED_KEY = "demo_seeded_at"
 

@@ -5,10 +5,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from desktop.services.context import Context
-from desktop.ui.appstate import AppServices
-from desktop.ui.bridge import EngineBridge
-from desktop.ui.tasks import TaskRunner
+from desktop.services.core.context import Context
+from desktop.ui.kit.tasks import TaskRunner
+from desktop.ui.shell.appstate import AppServices
+from desktop.ui.shell.bridge import EngineBridge
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from desktop.services.context import Context
-from desktop.ui.appstate import AppServices
-from desktop.ui.bridge import EngineBridge
-from desktop.ui.tasks import TaskRunner
+from desktop.services.core.context import Context
+from desktop.ui.kit.tasks import TaskRunner
+from desktop.ui.shell.appstate import AppServices
+from desktop.ui.shell.bridge import EngineBridge
 from tests.ui.ui_helpers import Populated, build_populated
 
 

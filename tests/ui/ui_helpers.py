@@ -14,11 +14,12 @@ from datetime import timedelta
 from pathlib import Path
 
 from desktop.models import Lead
-from desktop.services import leads, sequences
-from desktop.services.context import Context
-from desktop.services.sandbox import CarrierSandbox, Outcome, SandboxConfig
-from desktop.services.statuses import Bucket
-from desktop.ui.prompts import Prompts
+from desktop.sandbox import CarrierSandbox, Outcome, SandboxConfig
+from desktop.services.core.context import Context
+from desktop.services.leads import store as leads
+from desktop.services.sequences import lifecycle as sequences
+from desktop.services.status.vocabulary import Bucket
+from desktop.ui.kit.prompts import Prompts
 from tests.engine_helpers import fast_settings, make_engine
 
 INVALID = "+15005550001"  # Twilio's magic "invalid number": refused with 21211
@@ -86,7 +87,7 @@ def build_populated(folder: Path) -> Populated:
 
 
 def _replies(ctx: Context) -> list[object]:
-    from desktop.services.history import recent_replies
+    from desktop.services.reports.history import recent_replies
 
     return list(recent_replies(ctx))
 

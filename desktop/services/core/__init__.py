@@ -1,0 +1,1 @@
+"""What every service needs: context (database, settings, clock), errors, settings, secrets."""

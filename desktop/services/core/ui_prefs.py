@@ -1,0 +1,81 @@
+"""Small pieces of application state kept in the `settings` table beside the real settings.
+
+The dashboard's widget choice and order, the window layout and the demo seeding marker live
+in the database rather than in QSettings, so they travel with the data (a demo database keeps
+its own) and a test that rebuilds the app on the same database sees them. Keys carry a prefix
+so they can never collide with the keys of DESIGN.md section 4, which `Settings` validates.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from desktop.models import Setting
+from desktop.services.core.context import Context
+
+log = logging.getLogger(__name__)
+
+PREFIX = "app."
+DASHBOARD_KEY = "dashboard_layout"
+WINDOW_STATE_KEY = "window_state"
+
+
+def _full_key(key: str) -> str:
+    if not key or len(PREFIX + key) > 64:
+        raise ValueError(f"bad preference key {key!r}")
+    return PREFIX + key
+
+
+def get_value(ctx: Context, key: str) -> str | None:
+    with ctx.db.read() as session:
+        row = session.get(Setting, _full_key(key))
+        return row.value if row is not None else None
+
+
+def set_value(ctx: Context, key: str, value: str) -> None:
+    full = _full_key(key)
+    with ctx.db.write() as session:
+        row = session.get(Setting, full)
+        if row is None:
+            session.add(Setting(key=full, value=value))
+        else:
+            row.value = value
+
+
+@dataclass(frozen=True)
+class DashboardEntry:
+    key: str
+    visible: bool = True
+
+
+def load_dashboard_layout(ctx: Context, known: Sequence[str]) -> list[DashboardEntry]:
+    """The stored order and visibility, reconciled with the widgets this version knows:
+    unknown keys are dropped and new widgets are appended, visible, at the end."""
+    stored: list[DashboardEntry] = []
+    raw = get_value(ctx, DASHBOARD_KEY)
+    if raw:
+        try:
+            stored = [
+                DashboardEntry(str(item["key"]), bool(item.get("visible", True)))
+                for item in json.loads(raw)
+            ]
+        except (ValueError, TypeError, KeyError, AttributeError):
+            # A hand-edited or damaged value must not keep the window from opening.
+            log.warning("the stored dashboard layout is unreadable; using the default")
+            stored = []
+    seen: set[str] = set()
+    layout: list[DashboardEntry] = []
+    for entry in stored:
+        if entry.key in known and entry.key not in seen:
+            layout.append(entry)
+            seen.add(entry.key)
+    layout.extend(DashboardEntry(key) for key in known if key not in seen)
+    return layout
+
+
+def save_dashboard_layout(ctx: Context, layout: Iterable[DashboardEntry]) -> None:
+    data = [{"key": e.key, "visible": e.visible} for e in layout]
+    set_value(ctx, DASHBOARD_KEY, json.dumps(data))

@@ -1,0 +1,249 @@
+"""The sending engine: dispatcher, poller and sweeper as APScheduler background jobs.
+
+What changed (sequence ids) is published through a plain callback list, which the UI adapts
+to Qt signals; nothing here knows about Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import func, select
+
+from desktop.models import Sequence, SequenceCounter
+from desktop.services.core.context import Context
+from desktop.services.engine.dispatcher import Dispatcher
+from desktop.services.engine.poller import Poller
+from desktop.services.engine.sweeper import sweep
+from desktop.services.sequences.lifecycle import finish_preparation
+from desktop.services.status.vocabulary import SequenceStatus
+from desktop.services.twilio.connection import Connection
+
+log = logging.getLogger(__name__)
+# "maximum number of running instances reached" is the point of max_instances=1, not news.
+logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
+logging.getLogger("apscheduler.executors.default").setLevel(logging.ERROR)
+
+Listener = Callable[[set[int]], None]
+IDLE_STATUSES = frozenset({SequenceStatus.DONE, SequenceStatus.CANCELED, SequenceStatus.PAUSED})
+# A laptop that slept for a night should still run its jobs when it wakes.
+MISFIRE_GRACE = 24 * 3600
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    state: str  # "running", "stopped"
+    demo: bool
+    next_poll_at: datetime | None
+    in_queue: int
+    send_rate: float  # hand-offs per second over the last 10 s
+    problem: str | None
+
+
+class Engine:
+    def __init__(
+        self,
+        ctx: Context,
+        connection: Connection,
+        *,
+        dispatch_interval: float = 1.0,
+        sweep_interval: float = 5.0,
+        reconcile_grace: timedelta | None = None,
+        workers: int = 8,
+    ) -> None:
+        self.ctx = ctx
+        self.connection = connection
+        self._listeners: list[Listener] = []
+        self._listeners_lock = threading.Lock()
+        self._handoffs: deque[float] = deque(maxlen=1000)
+        self.dispatcher = Dispatcher(
+            ctx,
+            connection.gateway,
+            default_sender=connection.default_sender,
+            workers=workers,
+            reconcile_grace=reconcile_grace,
+            on_change=self._publish,
+        )
+        self.poller = Poller(
+            ctx,
+            connection.gateway,
+            default_sender=connection.default_sender,
+            on_change=self._publish,
+        )
+        self.dispatch_interval = dispatch_interval
+        self.sweep_interval = sweep_interval
+        self._next_poll = 0.0
+        self._scheduler: BackgroundScheduler | None = None
+        self.problem: str | None = None
+        self._in_queue = 0
+
+    # -- change notification ------------------------------------------------------
+
+    def subscribe(self, listener: Listener) -> None:
+        with self._listeners_lock:
+            self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        with self._listeners_lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+    def _publish(self, sequence_ids: set[int]) -> None:
+        if not sequence_ids:
+            return
+        with self._listeners_lock:
+            listeners = list(self._listeners)
+        for listener in listeners:  # no lock held while calling out
+            try:
+                listener(set(sequence_ids))
+            except Exception:
+                log.exception("a change listener failed")
+
+    # -- jobs -----------------------------------------------------------------------
+
+    def startup(self) -> None:
+        """Finish what a crash interrupted: preparation, then claims without SID."""
+        self._publish(set(finish_preparation(self.ctx)))
+        self.dispatcher.reconcile_claims()
+        self._count_in_queue()
+
+    def _guard(self, name: str, job: Callable[[], object]) -> None:
+        try:
+            job()
+            if self.problem and self.problem.startswith(name):
+                self.problem = None
+        except Exception as exc:  # a job must never die; say what happened
+            from desktop.services.core.db_errors import describe_db_error
+
+            sentence = describe_db_error(exc)
+            self.problem = f"{name}: {sentence or type(exc).__name__ + ': ' + str(exc)}"
+            if sentence:
+                log.warning(self.problem)
+            else:
+                log.exception("%s failed", name)
+
+    def dispatch(self) -> int:
+        before = self.dispatcher.handed_off
+        self.dispatcher.run_once(max_seconds=30)
+        sent = self.dispatcher.handed_off - before
+        if sent:
+            self._count_in_queue()
+        now = time.monotonic()
+        self._handoffs.extend([now] * sent)
+        if sent:
+            # Young messages: the poller's long quiet-time delay must not apply to them.
+            soon = now + self.ctx.settings.get("poll_interval").total_seconds()
+            self._next_poll = min(self._next_poll, soon)
+        return sent
+
+    def poll(self, force: bool = False) -> None:
+        if not force and time.monotonic() < self._next_poll:
+            return
+        self.poller.run_once()
+        self._next_poll = time.monotonic() + self.poller.next_delay.total_seconds()
+
+    def sweep(self) -> None:
+        self._publish(sweep(self.ctx))
+        self._count_in_queue()
+
+    def run_once(self) -> None:
+        """One pass of each job, in order (the worker's --once, and tests)."""
+        self._guard("sending", self.dispatch)
+        self._guard("polling", lambda: self.poll(force=True))
+        self._guard("sweeping", self.sweep)
+
+    # -- scheduler ------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._scheduler is not None:
+            return
+        self.startup()
+        scheduler = BackgroundScheduler(timezone=UTC)
+        common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": MISFIRE_GRACE}
+        now = datetime.now(UTC)
+        scheduler.add_job(
+            lambda: self._guard("sending", self.dispatch),
+            "interval",
+            seconds=self.dispatch_interval,
+            id="dispatch",
+            next_run_time=now,
+            **common,
+        )
+        # The poll job ticks every second and polls when its adaptive delay has passed.
+        scheduler.add_job(
+            lambda: self._guard("polling", self.poll),
+            "interval",
+            seconds=1,
+            id="poll",
+            next_run_time=now,
+            **common,
+        )
+        scheduler.add_job(
+            lambda: self._guard("sweeping", self.sweep),
+            "interval",
+            seconds=self.sweep_interval,
+            id="sweep",
+            next_run_time=now,
+            **common,
+        )
+        scheduler.start()
+        self._scheduler = scheduler
+
+    def run_now(self) -> None:
+        """After a user action: send, poll and sweep as soon as possible."""
+        self._next_poll = 0.0
+        if self._scheduler is None:
+            return
+        now = datetime.now(UTC)
+        for job in self._scheduler.get_jobs():
+            job.modify(next_run_time=now)
+
+    def stop(self) -> None:
+        self.dispatcher.stop()
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=True)
+            self._scheduler = None
+
+    @property
+    def running(self) -> bool:
+        return self._scheduler is not None
+
+    # -- state ----------------------------------------------------------------------
+
+    def is_idle(self) -> bool:
+        """Every sequence is Done, Canceled or Paused."""
+        busy = [s.value for s in SequenceStatus if s not in IDLE_STATUSES]
+        with self.ctx.db.read() as session:
+            return not session.scalar(
+                select(func.count()).select_from(Sequence).where(Sequence.status.in_(busy))
+            )
+
+    def _count_in_queue(self) -> None:
+        """Refreshed by the jobs (on their threads), so status() never queries: the UI asks
+        for it every second on its own thread."""
+        with self.ctx.db.read() as session:
+            total = session.scalar(select(func.coalesce(func.sum(SequenceCounter.in_queue), 0)))
+        self._in_queue = int(total or 0)
+
+    def status(self) -> EngineStatus:
+        in_queue = self._in_queue
+        now = time.monotonic()
+        recent = sum(1 for t in self._handoffs if now - t <= 10)
+        next_poll = None
+        if self.running:
+            next_poll = datetime.now(UTC) + timedelta(seconds=max(0.0, self._next_poll - now))
+        return EngineStatus(
+            state="running" if self.running else "stopped",
+            demo=self.connection.demo,
+            next_poll_at=next_poll,
+            in_queue=in_queue,
+            send_rate=recent / 10,
+            problem=self.problem or self.dispatcher.last_problem,
+        )

@@ -1,0 +1,1 @@
+"""Leads: the store (list, delete, opt-out, tags), CSV reading and import, phone numbers."""

@@ -1,0 +1,213 @@
+"""Read models for the dialogs: the messages of a sequence in one bucket, and one lead's
+history of interactions (outbound messages with their events, and inbound replies)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from desktop.models import InboundMessage, Lead, Message, MessageEvent
+from desktop.services.core.context import Context
+from desktop.services.core.errors import NotFound
+from desktop.services.status.vocabulary import Bucket
+from desktop.services.twilio import error_catalog
+
+LIST_LIMIT = 50_000
+
+
+@dataclass(frozen=True)
+class BucketRow:
+    """One message in the lead list dialog."""
+
+    message_id: int
+    lead_id: int
+    lead_name: str
+    phone: str
+    step: int  # 1-based
+    bucket: Bucket
+    provider_status: str | None
+    error_code: int | None
+    error_title: str
+    time: datetime | None  # the latest of final, handed off, scheduled, created
+    lead_deleted: bool
+
+
+def messages_in_bucket(
+    ctx: Context, sequence_id: int, bucket: Bucket | None = None, limit: int = LIST_LIMIT
+) -> list[BucketRow]:
+    with ctx.db.read() as session:
+        query = (
+            select(Message, Lead.first_name, Lead.last_name, Lead.deleted_at)
+            .join(Lead, Lead.id == Message.lead_id)
+            .where(Message.sequence_id == sequence_id)
+            .order_by(Message.id)
+            .limit(limit)
+        )
+        if bucket is not None:
+            query = query.where(Message.bucket == bucket.value)
+        rows = []
+        for m, first, last, deleted_at in session.execute(query):
+            title = error_catalog.explain(m.error_code).title if m.error_code else ""
+            rows.append(
+                BucketRow(
+                    message_id=m.id,
+                    lead_id=m.lead_id,
+                    lead_name=" ".join(p for p in (first, last) if p) or m.to_phone,
+                    phone=m.to_phone,
+                    step=m.step_position + 1,
+                    bucket=Bucket(m.bucket),
+                    provider_status=m.provider_status,
+                    error_code=m.error_code,
+                    error_title=title,
+                    time=m.final_at or m.handed_off_at or m.scheduled_for or m.created_at,
+                    lead_deleted=deleted_at is not None,
+                )
+            )
+        return rows
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a lead's history, outbound or inbound, in time order."""
+
+    time: datetime
+    direction: str  # "outbound" or "inbound"
+    sequence_id: int | None
+    step: int | None  # 1-based, outbound only
+    body: str
+    bucket: Bucket | None  # outbound only
+    provider_status: str | None
+    error_code: int | None
+    explanation: str | None  # the error's full explanation, for tooltips
+    events: tuple[tuple[datetime, str, str | None], ...] = ()  # (time, to bucket, status)
+
+    @property
+    def status_label(self) -> str:
+        if self.direction == "inbound":
+            return "Reply"
+        assert self.bucket is not None
+        label = self.bucket.label
+        return f"{label} ({self.error_code})" if self.error_code else label
+
+
+@dataclass(frozen=True)
+class LeadHistory:
+    lead_id: int
+    name: str
+    phone: str
+    opted_out: bool
+    deleted: bool
+    entries: list[HistoryEntry]
+
+
+def lead_history(ctx: Context, lead_id: int) -> LeadHistory:
+    with ctx.db.read() as session:
+        lead = session.get(Lead, lead_id)
+        if lead is None:
+            raise NotFound(f"no lead with id {lead_id}")
+        messages = session.scalars(select(Message).where(Message.lead_id == lead_id)).all()
+        events: dict[int, list[tuple[datetime, str, str | None]]] = {}
+        if messages:
+            for e in session.scalars(
+                select(MessageEvent)
+                .where(MessageEvent.message_id.in_([m.id for m in messages]))
+                .order_by(MessageEvent.at, MessageEvent.id)
+            ):
+                events.setdefault(e.message_id, []).append((e.at, e.to_bucket, e.provider_status))
+        entries = [
+            HistoryEntry(
+                time=m.handed_off_at or m.scheduled_for or m.created_at,
+                direction="outbound",
+                sequence_id=m.sequence_id,
+                step=m.step_position + 1,
+                body=m.body,
+                bucket=Bucket(m.bucket),
+                provider_status=m.provider_status,
+                error_code=m.error_code,
+                explanation=error_catalog.explain(m.error_code).as_text() if m.error_code else None,
+                events=tuple(events.get(m.id, ())),
+            )
+            for m in messages
+        ]
+        entries += [
+            HistoryEntry(
+                time=r.received_at,
+                direction="inbound",
+                sequence_id=None,
+                step=None,
+                body=r.body,
+                bucket=None,
+                provider_status="received",
+                error_code=None,
+                explanation=None,
+            )
+            for r in session.scalars(
+                select(InboundMessage).where(InboundMessage.lead_id == lead_id)
+            )
+        ]
+        entries.sort(key=lambda e: e.time)
+        return LeadHistory(
+            lead_id=lead.id,
+            name=lead.full_name or lead.phone,
+            phone=lead.phone,
+            opted_out=lead.opted_out,
+            deleted=lead.deleted_at is not None,
+            entries=entries,
+        )
+
+
+@dataclass(frozen=True)
+class RecentError:
+    time: datetime
+    sequence_id: int
+    lead_id: int
+    phone: str
+    error_code: int
+    title: str
+    explanation: str
+
+
+def recent_errors(ctx: Context, limit: int = 50) -> list[RecentError]:
+    with ctx.db.read() as session:
+        rows = session.scalars(
+            select(Message)
+            .where(Message.bucket == Bucket.ERROR.value, Message.error_code.is_not(None))
+            .order_by(Message.final_at.desc(), Message.id.desc())
+            .limit(limit)
+        )
+        result = []
+        for m in rows:
+            info = error_catalog.explain(m.error_code)
+            result.append(
+                RecentError(
+                    time=m.final_at or m.updated_at,
+                    sequence_id=m.sequence_id,
+                    lead_id=m.lead_id,
+                    phone=m.to_phone,
+                    error_code=int(m.error_code or 0),
+                    title=info.title,
+                    explanation=info.as_text(),
+                )
+            )
+        return result
+
+
+@dataclass(frozen=True)
+class Reply:
+    time: datetime
+    lead_id: int | None
+    phone: str
+    body: str
+    action: str  # "opt_out", "opt_in", "reply"
+
+
+def recent_replies(ctx: Context, limit: int = 50) -> list[Reply]:
+    with ctx.db.read() as session:
+        return [
+            Reply(r.received_at, r.lead_id, r.from_phone, r.body, r.action)
+            for r in session.scalars(
+                select(InboundMessage).order_by(InboundMessage.received_at.desc()).limit(limit)
+            )
+        ]

@@ -1,0 +1,1 @@
+"""Sequences: building one from a draft, its lifecycle, compliance, forecast and resend."""

@@ -1,0 +1,403 @@
+"""Creating a sequence: choose its leads, check it, then enqueue its messages in bulk.
+
+Creating takes two transactions: the sequence row (Being processed) is committed first so it
+shows at once; its messages are then rendered and enqueued together with its counters in a
+second one, with SQLAlchemy Core executemany (constant columns bound once per step, only
+lead, phone and body per row). A crash between the two leaves a Being processed sequence
+that `finish_preparation` completes at the next start.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any, NamedTuple
+
+from sqlalchemy import insert, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import Session
+
+from desktop.models import Lead, LeadTag, Message, Sequence, SequenceCounter, Step
+from desktop.services.core.context import Context
+from desktop.services.core.errors import NotFound, UserError
+from desktop.services.leads.store import normalize_tag
+from desktop.services.sequences import compliance
+from desktop.services.status.rules import SequenceFacts, sequence_status
+from desktop.services.status.vocabulary import Bucket, SequenceStatus
+from desktop.services.text import segments as message_text
+
+ENQUEUE_CHUNK = 20_000
+MAX_STEPS = 20
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    body: str
+    media_urls: tuple[str, ...] = ()
+    delay: timedelta = timedelta(0)  # wait after the previous step (ignored for the first)
+
+
+@dataclass(frozen=True)
+class LeadSelection:
+    """Which leads a sequence goes to: every lead, one tag, or explicit ids."""
+
+    all: bool = False
+    tag: str | None = None
+    ids: tuple[int, ...] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        if self.ids is not None:
+            return {"ids": list(self.ids)}
+        if self.tag:
+            return {"tag": self.tag}
+        return {"all": True}
+
+    @staticmethod
+    def from_json(data: dict[str, Any]) -> LeadSelection:
+        if "ids" in data:
+            return LeadSelection(ids=tuple(int(i) for i in data["ids"]))
+        if data.get("tag"):
+            return LeadSelection(tag=str(data["tag"]))
+        return LeadSelection(all=True)
+
+    def describe(self) -> str:
+        if self.ids is not None:
+            return f"{len(self.ids)} chosen leads"
+        return f"leads tagged {self.tag!r}" if self.tag else "all leads"
+
+
+class Recipient(NamedTuple):
+    """A lead as a sequence sees it (a tuple: 100 000 of them must be cheap)."""
+
+    id: int
+    phone: str
+    first_name: str
+    last_name: str
+    email: str
+
+    def merge_values(self) -> dict[str, str]:
+        full = " ".join(p for p in (self.first_name, self.last_name) if p)
+        return {
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "full_name": full,
+            "email": self.email,
+            "phone": self.phone,
+        }
+
+
+@dataclass
+class Preflight:
+    """Everything known before a sequence is created: who gets it and what the checks say."""
+
+    recipients: list[Recipient]
+    excluded_opted_out: int
+    excluded_deleted: int
+    compliance: compliance.ComplianceResult
+    problems: list[str] = field(default_factory=list)  # block creation
+
+    @property
+    def warnings(self) -> list[str]:
+        return [f.message for f in self.compliance.warnings]
+
+    @property
+    def reminders(self) -> list[str]:
+        return [f.message for f in self.compliance.reminders]
+
+
+@dataclass(frozen=True)
+class CreateResult:
+    sequence_id: int
+    messages: int
+    leads: int
+    excluded_opted_out: int
+    excluded_deleted: int
+    warnings: tuple[str, ...] = ()
+    reminders: tuple[str, ...] = ()
+
+
+def _selection_query(selection: LeadSelection) -> Any:
+    query = select(Lead.id, Lead.phone, Lead.first_name, Lead.last_name, Lead.email)
+    query = query.add_columns(Lead.opted_out, Lead.deleted_at)
+    if selection.ids is not None:
+        query = query.where(Lead.id.in_(selection.ids))
+    elif selection.tag:
+        tag = normalize_tag(selection.tag)
+        query = query.where(Lead.id.in_(select(LeadTag.lead_id).where(LeadTag.tag == tag)))
+    return query.order_by(Lead.id)
+
+
+def _select_recipients(
+    session: Session, selection: LeadSelection
+) -> tuple[list[Recipient], int, int]:
+    recipients: list[Recipient] = []
+    opted_out = deleted = 0
+    seen: set[int] = set()
+    for lead_id, phone, first, last, email, is_opted_out, deleted_at in session.execute(
+        _selection_query(selection)
+    ):
+        seen.add(lead_id)
+        if deleted_at is not None:
+            deleted += 1
+        elif is_opted_out:
+            opted_out += 1
+        else:
+            recipients.append(Recipient(lead_id, phone, first, last, email))
+    if selection.ids is not None:
+        missing = sorted(set(selection.ids) - seen)
+        if missing:
+            raise NotFound(f"no lead with id {', '.join(map(str, missing[:10]))}")
+    return recipients, opted_out, deleted
+
+
+def _check_steps(steps: list[StepSpec]) -> list[str]:
+    problems: list[str] = []
+    if not steps:
+        problems.append("a sequence needs at least one step")
+    if len(steps) > MAX_STEPS:
+        problems.append(f"a sequence can have at most {MAX_STEPS} steps")
+    for number, step in enumerate(steps, start=1):
+        if not step.body.strip() and not step.media_urls:
+            problems.append(f"step {number} has no text and no media")
+        if len(step.body) > message_text.MAX_BODY_CHARS:
+            problems.append(
+                f"step {number} has {len(step.body)} characters; "
+                f"the limit is {message_text.MAX_BODY_CHARS}"
+            )
+        template = message_text.parse_template(step.body)
+        problems.extend(f"step {number}: {p}" for p in template.problems)
+        problems.extend(
+            f"step {number}: {p}" for p in message_text.validate_media_urls(step.media_urls)
+        )
+        if step.delay < timedelta(0):
+            problems.append(f"step {number} has a negative delay")
+    return problems
+
+
+def _check_rendered_lengths(steps: list[StepSpec], recipients: list[Recipient]) -> list[str]:
+    """Merge fields can push a body past the limit for some leads; find the first such lead.
+
+    Rendering every message twice would double the cost of a large sequence, so each step is
+    rendered per lead only when its longest possible text could pass the limit.
+    """
+    if not recipients:
+        return []
+    longest_first = max(len(r.first_name) for r in recipients)
+    longest_last = max(len(r.last_name) for r in recipients)
+    longest = {
+        "first_name": longest_first,
+        "last_name": longest_last,
+        "full_name": longest_first + 1 + longest_last,
+        "email": max(len(r.email) for r in recipients),
+        "phone": max(len(r.phone) for r in recipients),
+    }
+    limit = message_text.MAX_BODY_CHARS
+    for number, step in enumerate(steps, start=1):
+        template = message_text.parse_template(step.body)
+        bound = len(step.body) + sum(longest.get(f, 0) for f in template.fields)
+        if not template.fields or bound <= limit:
+            continue
+        for r in recipients:
+            length = len(template.render(r.merge_values()))
+            if length > limit:
+                return [
+                    f"step {number} is {length} characters long for lead {r.phone} after "
+                    f"merge fields; the limit is {limit}"
+                ]
+    return []
+
+
+def preflight(ctx: Context, steps: list[StepSpec], selection: LeadSelection) -> Preflight:
+    """Who would get the sequence, and every reason it could not or should not start."""
+    problems = _check_steps(steps)
+    with ctx.db.read() as session:
+        recipients, opted_out, deleted = _select_recipients(session, selection)
+    if not problems:
+        problems.extend(_check_rendered_lengths(steps, recipients))
+    if not recipients:
+        problems.append(
+            f"no leads to send to in {selection.describe()} "
+            f"({opted_out} opted out, {deleted} deleted)"
+        )
+    result = compliance.check_sequence([s.body for s in steps], (r.phone for r in recipients))
+    problems.extend(f.message for f in result.refusals)
+    return Preflight(recipients, opted_out, deleted, result, problems)
+
+
+def create_sequence(
+    ctx: Context,
+    name: str,
+    steps: list[StepSpec],
+    selection: LeadSelection,
+    *,
+    sender: str | None = None,
+    start_at: datetime | None = None,
+    stop_on_reply: bool = True,
+    accept_warnings: bool = False,
+) -> CreateResult:
+    """Validate, then create and enqueue; raises UserError before storing anything if the
+    sequence cannot start (bad text, no leads, refused content, unaccepted warnings)."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise UserError("a sequence needs a name")
+    if len(name) > 200:
+        raise UserError("a sequence name can have at most 200 characters")
+    check = preflight(ctx, steps, selection)
+    if check.problems:
+        raise UserError(check.problems[0])
+    if check.warnings and not accept_warnings:
+        raise UserError(
+            "content warning: " + "; ".join(check.warnings) + " (accept the warnings to go on)"
+        )
+    now = ctx.now()
+    with ctx.db.write() as session:
+        sequence = Sequence(
+            name=name,
+            sender=(sender or "").strip(),
+            status=SequenceStatus.BEING_PROCESSED.value,
+            start_at=start_at or now,
+            lead_selection=selection.to_json(),
+            stop_on_reply=stop_on_reply,
+            excluded_opted_out=check.excluded_opted_out,
+            excluded_deleted=check.excluded_deleted,
+            created_at=now,
+            updated_at=now,
+        )
+        sequence.steps = [
+            Step(
+                position=i,
+                body=s.body,
+                media_urls=list(s.media_urls),
+                delay_seconds=0.0 if i == 0 else s.delay.total_seconds(),
+            )
+            for i, s in enumerate(steps)
+        ]
+        session.add(sequence)
+        session.flush()
+        session.add(SequenceCounter(sequence_id=sequence.id))  # every count starts at 0
+        sequence_id = sequence.id
+    messages = _enqueue(ctx, sequence_id, check.recipients)
+    return CreateResult(
+        sequence_id=sequence_id,
+        messages=messages,
+        leads=len(check.recipients),
+        excluded_opted_out=check.excluded_opted_out,
+        excluded_deleted=check.excluded_deleted,
+        warnings=tuple(check.warnings),
+        reminders=tuple(check.reminders),
+    )
+
+
+def _bodies(template_text: str, recipients: list[Recipient]) -> Iterator[str]:
+    template = message_text.parse_template(template_text)
+    if not template.fields:
+        yield from (template_text for _ in recipients)  # nothing to merge: one body for all
+        return
+    for r in recipients:
+        body = template.render(r.merge_values())
+        if len(body) > message_text.MAX_BODY_CHARS:
+            raise UserError(
+                f"a step is {len(body)} characters long for lead {r.phone} after merge "
+                f"fields; the limit is {message_text.MAX_BODY_CHARS}"
+            )
+        yield body
+
+
+VARYING = ("lead_id", "to_phone", "body")
+
+
+def _insert_many(
+    connection: Connection, constants: dict[str, Any], rows: list[tuple[int, str, str]]
+) -> None:
+    """One Core `insert(messages)` compiled once and run as a DBAPI executemany.
+
+    Values shared by every row (sequence, step, times, media) go through SQLAlchemy's own
+    type processors once, not once per row: at 200 000 messages that per-row conversion
+    cost more than writing the rows.
+    """
+    table = Message.__table__
+    dialect = connection.dialect
+    compiled = insert(table).compile(dialect=dialect, column_keys=[*VARYING, *constants])
+    processed = {}
+    for name, value in constants.items():
+        processor = table.c[name].type._cached_bind_processor(dialect)
+        processed[name] = processor(value) if processor and value is not None else value
+    if compiled.positional:
+        order = compiled.positiontup or []
+        slots = [VARYING.index(name) if name in VARYING else None for name in order]
+        fixed = [processed.get(name) for name in order]
+        params: list[Any] = [
+            tuple(row[i] if i is not None else f for i, f in zip(slots, fixed, strict=True))
+            for row in rows
+        ]
+    else:
+        params = [{**processed, **dict(zip(VARYING, row, strict=True))} for row in rows]
+    connection.exec_driver_sql(str(compiled), params)
+
+
+def _enqueue(ctx: Context, sequence_id: int, recipients: list[Recipient]) -> int:
+    """Insert every message of a Being processed sequence in one transaction, set its
+    counters and its first real status."""
+    now = ctx.now()
+    with ctx.db.write() as session:
+        sequence = session.get(Sequence, sequence_id)
+        if sequence is None or sequence.status != SequenceStatus.BEING_PROCESSED.value:
+            return 0
+        total = 0
+        connection = session.connection()
+        for step in sequence.steps:
+            constants = {
+                "sequence_id": sequence.id,
+                "step_id": step.id,
+                "step_position": step.position,
+                "media_urls": list(step.media_urls) or None,
+                "bucket": Bucket.IN_QUEUE.value,
+                # Later steps wait (NULL) until the previous step went out to that lead.
+                "scheduled_for": sequence.start_at if step.position == 0 else None,
+                "attempts": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
+            rows = [
+                (r.id, r.phone, body)
+                for r, body in zip(recipients, _bodies(step.body, recipients), strict=True)
+            ]
+            for offset in range(0, len(rows), ENQUEUE_CHUNK):
+                _insert_many(connection, constants, rows[offset : offset + ENQUEUE_CHUNK])
+            total += len(rows)
+        counter = session.get(SequenceCounter, sequence_id)
+        assert counter is not None
+        counter.total = total
+        counter.in_queue = total
+        facts = SequenceFacts(
+            status=SequenceStatus.IN_PROGRESS,
+            prepared=True,
+            start_at=sequence.start_at,
+            counts={Bucket.IN_QUEUE: total},
+            last_handoff_at=None,
+        )
+        status = sequence_status(facts, now, ctx.settings.get("carrier_window"))
+        sequence.status = status.value
+        if status == SequenceStatus.DONE:
+            sequence.done_at = now
+        return total
+
+
+def finish_preparation(ctx: Context) -> list[int]:
+    """Enqueue sequences left Being processed by a crash; returns their ids."""
+    with ctx.db.read() as session:
+        pending = list(
+            session.execute(
+                select(Sequence.id, Sequence.lead_selection).where(
+                    Sequence.status == SequenceStatus.BEING_PROCESSED.value
+                )
+            )
+        )
+    done = []
+    for sequence_id, selection in pending:
+        with ctx.db.read() as session:
+            recipients, _, _ = _select_recipients(session, LeadSelection.from_json(selection))
+        _enqueue(ctx, sequence_id, recipients)
+        done.append(sequence_id)
+    return done

@@ -1,0 +1,185 @@
+"""Sequences after creation: pause/resume/cancel, status refresh, listing with counts.
+
+Creation and enqueueing live in desktop.services.sequences.builder (re-exported here).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from desktop.models import Message, Sequence
+from desktop.services.core.context import Context
+from desktop.services.core.errors import NotFound
+from desktop.services.sequences.builder import (
+    CreateResult,
+    LeadSelection,
+    Preflight,
+    Recipient,
+    StepSpec,
+    create_sequence,
+    finish_preparation,
+    preflight,
+)
+from desktop.services.status.rules import (
+    SequenceAction,
+    SequenceFacts,
+    apply_action,
+    sequence_status,
+)
+from desktop.services.status.transitions import Counts, cancel_pending, counts_by_sequence
+from desktop.services.status.vocabulary import Bucket, SequenceStatus
+
+__all__ = [
+    "CreateResult",
+    "LeadSelection",
+    "Preflight",
+    "Recipient",
+    "StepSpec",
+    "create_sequence",
+    "finish_preparation",
+    "preflight",
+]
+
+
+@dataclass(frozen=True)
+class SequenceSummary:
+    id: int
+    name: str
+    status: SequenceStatus
+    sender: str
+    created_at: datetime
+    start_at: datetime
+    steps: int
+    counts: Counts
+
+    @property
+    def total(self) -> int:
+        return self.counts.total
+
+    @property
+    def progress(self) -> float:
+        """Share of messages that have left In-queue (0..1)."""
+        if not self.counts.total:
+            return 1.0 if self.status == SequenceStatus.DONE else 0.0
+        return 1.0 - self.counts[Bucket.IN_QUEUE] / self.counts.total
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "status": self.status.value,
+            "total": self.counts.total,
+            "counts": self.counts.as_json(),
+        }
+
+
+def _get(session: Session, sequence_id: int) -> Sequence:
+    sequence = session.get(Sequence, sequence_id)
+    if sequence is None:
+        raise NotFound(f"no sequence with id {sequence_id}")
+    return sequence
+
+
+def _facts(sequence: Sequence, counts: Counts) -> SequenceFacts:
+    return SequenceFacts(
+        status=SequenceStatus(sequence.status),
+        prepared=sequence.status != SequenceStatus.BEING_PROCESSED.value,
+        start_at=sequence.start_at,
+        counts=counts.buckets,
+        last_handoff_at=sequence.last_handoff_at,
+    )
+
+
+def act(ctx: Context, sequence_id: int, action: SequenceAction) -> SequenceStatus:
+    """Pause, resume or cancel; returns the new status. Canceling cancels every message
+    still In-queue; messages already handed off keep being tracked."""
+    now = ctx.now()
+    window = ctx.settings.get("carrier_window")
+    with ctx.db.write() as session:
+        sequence = _get(session, sequence_id)
+        status = apply_action(SequenceStatus(sequence.status), action)
+        sequence.status = status.value
+        if action == SequenceAction.CANCEL:
+            sequence.canceled_at = now
+            cancel_pending(session, Message.sequence_id == sequence_id, now, "sequence canceled")
+        elif action == SequenceAction.RESUME:
+            counts = counts_by_sequence(session, [sequence_id])[sequence_id]
+            status = sequence_status(_facts(sequence, counts), now, window)
+            sequence.status = status.value
+            if status == SequenceStatus.DONE:
+                sequence.done_at = now
+        return status
+
+
+def pause(ctx: Context, sequence_id: int) -> SequenceStatus:
+    return act(ctx, sequence_id, SequenceAction.PAUSE)
+
+
+def resume(ctx: Context, sequence_id: int) -> SequenceStatus:
+    return act(ctx, sequence_id, SequenceAction.RESUME)
+
+
+def cancel(ctx: Context, sequence_id: int) -> SequenceStatus:
+    return act(ctx, sequence_id, SequenceAction.CANCEL)
+
+
+def refresh_statuses(ctx: Context, sequence_ids: list[int] | None = None) -> list[int]:
+    """Re-derive the status of live sequences (Done after the carrier window, Scheduled ->
+    In progress ...); returns the ids whose status changed."""
+    now = ctx.now()
+    window = ctx.settings.get("carrier_window")
+    live = [
+        s.value
+        for s in SequenceStatus
+        if s not in (SequenceStatus.DONE, SequenceStatus.CANCELED, SequenceStatus.BEING_PROCESSED)
+    ]
+    changed: list[int] = []
+    with ctx.db.write() as session:
+        query = select(Sequence).where(Sequence.status.in_(live))
+        if sequence_ids is not None:
+            query = query.where(Sequence.id.in_(sequence_ids))
+        sequences = list(session.scalars(query))
+        counts = counts_by_sequence(session, [s.id for s in sequences])
+        for sequence in sequences:
+            status = sequence_status(_facts(sequence, counts[sequence.id]), now, window)
+            if status.value != sequence.status:
+                sequence.status = status.value
+                if status == SequenceStatus.DONE:
+                    sequence.done_at = now
+                changed.append(sequence.id)
+    return changed
+
+
+def list_sequences(ctx: Context, sequence_ids: list[int] | None = None) -> list[SequenceSummary]:
+    """All sequences with their counts: two queries whatever the number of messages."""
+    with ctx.db.read() as session:
+        query = select(Sequence).order_by(Sequence.id.desc())
+        if sequence_ids is not None:
+            query = query.where(Sequence.id.in_(sequence_ids))
+        sequences = list(session.scalars(query))
+        counts = counts_by_sequence(session, sequence_ids)
+        return [
+            SequenceSummary(
+                id=s.id,
+                name=s.name,
+                status=SequenceStatus(s.status),
+                sender=s.sender,
+                created_at=s.created_at,
+                start_at=s.start_at,
+                steps=len(s.steps),
+                counts=counts.get(s.id, Counts()),
+            )
+            for s in sequences
+        ]
+
+
+def get_summary(ctx: Context, sequence_id: int) -> SequenceSummary:
+    found = list_sequences(ctx, [sequence_id])
+    if not found:
+        raise NotFound(f"no sequence with id {sequence_id}")
+    return found[0]

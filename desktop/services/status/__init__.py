@@ -1,0 +1,1 @@
+"""The status model: vocabulary (buckets, statuses), pure rules, and the moves that apply them."""

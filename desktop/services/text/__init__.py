@@ -1,0 +1,1 @@
+"""Message text: encoding and segments, merge-field templates, media links, cost."""

@@ -1,0 +1,83 @@
+"""Which Twilio the engine talks to: the real API, an overridden URL, or the built-in
+carrier sandbox (demo mode, the default without credentials)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+
+from desktop.sandbox import CarrierSandbox, SandboxConfig
+from desktop.services.core.context import Context
+from desktop.services.twilio.gateway import Gateway, RetryPolicy
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Connection:
+    gateway: Gateway
+    default_sender: str
+    sandbox: CarrierSandbox | None = None
+
+    @property
+    def demo(self) -> bool:
+        return self.sandbox is not None
+
+    def describe(self) -> str:
+        if self.sandbox is not None:
+            return "demo: messages are simulated by the built-in carrier sandbox"
+        url = self.gateway.http.rewrite("https://api.twilio.com")
+        return f"Twilio at {url}"
+
+    def close(self) -> None:
+        self.gateway.close()
+        if self.sandbox is not None:
+            self.sandbox.stop()
+
+
+def _env_timeout() -> float | None:
+    """TEXTDESK_HTTP_TIMEOUT (seconds) shortens Twilio request timeouts, for tests."""
+    try:
+        value = float(os.environ.get("TEXTDESK_HTTP_TIMEOUT", ""))
+    except ValueError:
+        return None
+    return value if value > 0 else None
+
+
+def demo_sandbox_config() -> SandboxConfig:
+    """Demo delays: quick enough to watch, slow enough to see each bucket fill."""
+    return SandboxConfig(
+        seed=2026,
+        accepted_to_queued=(0.2, 1.0),
+        queued_to_sending=(0.5, 2.0),
+        sending_to_sent=(0.5, 2.0),
+        sent_to_final=(3.0, 15.0),
+    )
+
+
+def open_connection(
+    ctx: Context,
+    *,
+    demo: bool = False,
+    sandbox_config: SandboxConfig | None = None,
+    timeout: float | None = None,
+    retry: RetryPolicy | None = None,
+) -> Connection:
+    config = ctx.settings.config()
+    kwargs = {"retry": retry} if retry else {}
+    timeout = timeout or _env_timeout()
+    if timeout:
+        kwargs["timeout"] = timeout  # type: ignore[assignment]
+    if config.has_credentials and not demo:
+        gateway = Gateway(
+            config.twilio_account_sid,
+            config.twilio_auth_token,
+            api_url=config.twilio_api_url or None,
+            **kwargs,  # type: ignore[arg-type]
+        )
+        return Connection(gateway, config.sender)
+    sandbox = CarrierSandbox(sandbox_config or demo_sandbox_config()).start()
+    gateway = Gateway(sandbox.account_sid, sandbox.auth_token, api_url=sandbox.base_url, **kwargs)  # type: ignore[arg-type]
+    log.info("demo mode: carrier sandbox at %s", sandbox.base_url)
+    return Connection(gateway, sandbox.phone_number, sandbox)

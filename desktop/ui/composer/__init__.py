@@ -1,0 +1,1 @@
+"""The composer: a new sequence from leads, steps and a schedule."""

@@ -1,0 +1,225 @@
+"""Delivery overview: where each sequence's messages stand, and activity over time.
+
+Left, one stacked bar per recent sequence with a segment per bucket (the table's colours).
+Right, messages handed to Twilio and confirmed delivered per time slice. Both refresh from
+one background query after engine notices, at most every few seconds: charts are the most
+expensive thing to repaint, and a glance does not need sub-second freshness.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSet,
+    QChart,
+    QChartView,
+    QDateTimeAxis,
+    QHorizontalStackedBarSeries,
+    QLineSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedLayout, QVBoxLayout, QWidget
+
+from desktop.services.reports import activity
+from desktop.services.reports.activity import Activity
+from desktop.services.sequences import lifecycle as sequences
+from desktop.services.sequences.lifecycle import SequenceSummary
+from desktop.services.status.vocabulary import BUCKET_ORDER
+from desktop.ui.kit.notify import Notifier
+from desktop.ui.kit.refresh import Refresher
+from desktop.ui.kit.theme import BUCKET_CHART_COLORS, DELIVERED_COLOR, HANDOFF_COLOR
+from desktop.ui.shell.appstate import AppServices
+
+MAX_SEQUENCES = 6
+PERIODIC_MS = 15_000
+Overview = tuple[list[SequenceSummary], Activity]
+
+
+def _chart(title: str) -> QChart:
+    chart = QChart()
+    chart.setTitle(title)
+    font = QFont()
+    font.setBold(True)
+    chart.setTitleFont(font)
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.setBackgroundRoundness(0)
+    chart.setMargins(QMargins(4, 4, 4, 4))
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    return chart
+
+
+def _view(chart: QChart) -> QChartView:
+    view = QChartView(chart)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setMinimumHeight(175)
+    return view
+
+
+def _short(name: str, limit: int = 22) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+class DeliveryOverviewWidget(QWidget):
+    refreshed = Signal()
+
+    def __init__(
+        self,
+        services: AppServices,
+        parent: QWidget | None = None,
+        *,
+        notifier: Notifier | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("deliveryOverviewWidget")
+        self.services = services
+        self.notifier = notifier or Notifier(self)
+        self.last: Overview | None = None
+
+        self.bars_chart = _chart("Messages per sequence")
+        self.bar_series = QHorizontalStackedBarSeries()
+        self.bar_sets: list[QBarSet] = []
+        for bucket in BUCKET_ORDER:
+            bar_set = QBarSet(bucket.label)
+            bar_set.setColor(QColor(BUCKET_CHART_COLORS[bucket]))
+            bar_set.setBorderColor(QColor(BUCKET_CHART_COLORS[bucket]))
+            self.bar_sets.append(bar_set)
+            self.bar_series.append(bar_set)
+        self.bar_series.setBarWidth(0.6)
+        self.bars_chart.addSeries(self.bar_series)
+        self.category_axis = QBarCategoryAxis()
+        self.count_axis = QValueAxis()
+        self.count_axis.setLabelFormat("%d")
+        self.bars_chart.addAxis(self.category_axis, Qt.AlignmentFlag.AlignLeft)
+        self.bars_chart.addAxis(self.count_axis, Qt.AlignmentFlag.AlignBottom)
+        self.bar_series.attachAxis(self.category_axis)
+        self.bar_series.attachAxis(self.count_axis)
+
+        self.line_chart = _chart("Activity")
+        self.handed_series = QLineSeries()
+        self.handed_series.setName("Handed to Twilio")
+        self.handed_series.setPen(QPen(QColor(HANDOFF_COLOR), 2))
+        self.delivered_series = QLineSeries()
+        self.delivered_series.setName("Delivered")
+        self.delivered_series.setPen(QPen(QColor(DELIVERED_COLOR), 2))
+        self.time_axis = QDateTimeAxis()
+        self.time_axis.setFormat("HH:mm")
+        self.time_axis.setTickCount(5)
+        self.rate_axis = QValueAxis()
+        self.rate_axis.setLabelFormat("%d")
+        self.line_chart.addAxis(self.time_axis, Qt.AlignmentFlag.AlignBottom)
+        self.line_chart.addAxis(self.rate_axis, Qt.AlignmentFlag.AlignLeft)
+        for series in (self.handed_series, self.delivered_series):
+            self.line_chart.addSeries(series)
+            series.attachAxis(self.time_axis)
+            series.attachAxis(self.rate_axis)
+
+        charts = QWidget()
+        row = QHBoxLayout(charts)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(8)
+        row.addWidget(_view(self.bars_chart), 3)
+        row.addWidget(_view(self.line_chart), 2)
+        self.empty = QLabel("Loading…")
+        self.empty.setProperty("role", "emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.stack = QStackedLayout()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(charts)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.stack)
+
+        self.refresher = Refresher(
+            services.tasks,
+            self._fetch,
+            self._apply,
+            on_error=self.notifier.show_error,
+            delay_ms=2000,
+            parent=self,
+        )
+        self.refresher.follow(services.bridge.sequencesChanged, PERIODIC_MS)
+
+    def refresh(self) -> None:
+        self.refresher.request()
+
+    def stop(self) -> None:
+        self.refresher.stop()
+
+    def _fetch(self, _ids: frozenset[int] | None) -> Overview:
+        ctx = self.services.ctx
+        return sequences.list_sequences(ctx)[:MAX_SEQUENCES], activity.delivery_activity(ctx)
+
+    def _apply(self, overview: Overview) -> None:
+        self.last = overview
+        summaries, series = overview
+        if not any(s.total for s in summaries):
+            self.empty.setText(
+                "Nothing sent yet. These charts fill in as your sequences send: where every "
+                "message stands, and how many went out and arrived over time."
+            )
+            self.stack.setCurrentIndex(0)
+        else:
+            self._fill_bars(summaries)
+            self._fill_lines(series)
+            self.stack.setCurrentIndex(1)
+        self.refreshed.emit()
+
+    def _fill_bars(self, summaries: list[SequenceSummary]) -> None:
+        # Oldest at the bottom, newest on top, as the table lists them.
+        shown = list(reversed(summaries))
+        names = [_short(s.name) for s in shown]
+        if self.category_axis.categories() != names:
+            self.category_axis.clear()
+            self.category_axis.append(names)
+        for bar_set, bucket in zip(self.bar_sets, BUCKET_ORDER, strict=True):
+            values = [float(s.counts[bucket]) for s in shown]
+            if bar_set.count() != len(values):
+                bar_set.remove(0, bar_set.count())
+                bar_set.append(values)
+            else:
+                for i, value in enumerate(values):
+                    if bar_set.at(i) != value:
+                        bar_set.replace(i, value)
+        self.count_axis.setRange(0, max([s.total for s in shown] + [1]))
+        self.count_axis.applyNiceNumbers()
+
+    def _fill_lines(self, series: Activity) -> None:
+        def points(attribute: str) -> list[QPointF]:
+            return [
+                QPointF(_ms(b.start + series.bin_width / 2), float(getattr(b, attribute)))
+                for b in series.bins
+            ]
+
+        self.handed_series.replace(points("handed_off"))
+        self.delivered_series.replace(points("delivered"))
+        if series.bins:
+            start, end = series.bins[0].start, series.bins[-1].start + series.bin_width
+            self.time_axis.setRange(_qt_time(start), _qt_time(end))
+            span = (end - start).total_seconds()
+            self.time_axis.setFormat("HH:mm:ss" if span < 600 else "HH:mm")
+        peak = max([max(b.handed_off, b.delivered) for b in series.bins] + [1])
+        self.rate_axis.setRange(0, peak)
+        self.rate_axis.applyNiceNumbers()
+        per = _per_label(series.bin_width.total_seconds())
+        self.line_chart.setTitle(f"Activity (messages per {per})")
+
+
+def _qt_time(moment: datetime) -> QDateTime:
+    return QDateTime.fromMSecsSinceEpoch(int(_ms(moment)))
+
+
+def _ms(moment: datetime) -> float:
+    return moment.timestamp() * 1000.0
+
+
+def _per_label(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"

@@ -1,0 +1,315 @@
+"""The pages of the import wizard: choose the file, match its columns, read the report.
+The pages draw; ImportWizard (import_wizard.py) holds the state and runs the work."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
+)
+
+from desktop.services.core.errors import UserError
+from desktop.services.core.wording import sentence
+from desktop.services.leads.csv_reader import FIELDS
+from desktop.services.leads.store import normalize_tag
+from desktop.services.sequences.forecast import group_digits
+from desktop.ui.importer.table_models import (
+    FIELD_LABELS,
+    ImportReportModel,
+    MappingPreviewModel,
+    column_name,
+)
+from desktop.ui.kit.form_style import restyle
+
+if TYPE_CHECKING:
+    from desktop.ui.importer.wizard import ImportWizard
+
+DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
+
+
+def _label(object_name: str = "") -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    if object_name:
+        label.setObjectName(object_name)
+    return label
+
+
+class FilePage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.setTitle("Choose a CSV file")
+        self.setSubTitle(
+            "Save your contacts from a spreadsheet or CRM as a CSV file. TextDesk finds the "
+            "phone column by itself; you can correct it on the next page."
+        )
+        self.path_edit = QLineEdit()
+        self.path_edit.setObjectName("importPath")
+        self.path_edit.setPlaceholderText("Choose a file or paste its path")
+        self.browse_button = QPushButton("&Browse…")
+        self.tag_edit = QLineEdit()
+        self.tag_edit.setObjectName("importTag")
+        self.tag_edit.setPlaceholderText("e.g. spring fair (optional)")
+        self.tag_error = _label("fieldError")
+        self.status = _label("hint")
+        file_label = QLabel("&File")
+        file_label.setBuddy(self.path_edit)
+        tag_label = QLabel("&Tag these leads")
+        tag_label.setBuddy(self.tag_edit)
+
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(self.browse_button)
+        form = self.form = QFormLayout(self)
+        form.addRow(file_label, row)
+        form.addRow("", self.status)
+        form.addRow(tag_label, self.tag_edit)
+        form.addRow("", self.tag_error)
+        form.setRowVisible(self.tag_error, False)
+        hint = _label("hint")
+        hint.setText(
+            "A tag lets you send to exactly these leads later (choose “Leads tagged” in the "
+            "composer). Numbers already in TextDesk are updated, not duplicated."
+        )
+        form.addRow("", hint)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(300)  # read the file when the typing pauses
+        self._timer.timeout.connect(wizard.load_preview)
+        self.path_edit.textChanged.connect(self._path_edited)
+        self.browse_button.clicked.connect(wizard.browse)
+        self.tag_edit.textChanged.connect(self._check_tag)
+
+    def load_now(self) -> None:
+        """Read the file at once rather than after the typing pause."""
+        self._timer.stop()
+        self.owner.load_preview()
+
+    def _path_edited(self) -> None:
+        self.owner.forget_preview()
+        self.status.setText("")
+        self._timer.start()
+        self.completeChanged.emit()
+
+    def _check_tag(self) -> None:
+        text = self.tag_edit.text()
+        problem = ""
+        if text.strip():
+            try:
+                normalize_tag(text)
+            except UserError as exc:
+                problem = sentence(str(exc))
+        self.tag_error.setText(problem)
+        self.form.setRowVisible(self.tag_error, bool(problem))
+        self.completeChanged.emit()
+
+    def show_status(self) -> None:
+        preview = self.owner.preview
+        if self.owner.preview_error:
+            restyle(self.status, "fieldError")
+            self.status.setText(self.owner.preview_error)
+        elif preview is not None:
+            restyle(self.status, "hint")
+            rows = group_digits(preview.total_rows_estimate)
+            self.status.setText(
+                f"About {rows} rows and {preview.column_count} columns "
+                f"({preview.encoding.upper()}, "
+                f"{DELIMITER_NAMES.get(preview.delimiter, preview.delimiter)}-separated)."
+            )
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.owner.preview is not None and not self.tag_error.text()
+
+
+class MappingPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.setTitle("Match the columns")
+        self.setSubTitle(
+            "Tell TextDesk which column holds what. Only the phone number is needed; "
+            "numbers without a +country code are read as numbers of your default country."
+        )
+        self.setCommitPage(True)
+        self.setButtonText(QWizard.WizardButton.CommitButton, "&Import")
+        self.header_check = QCheckBox("The &first row holds column names")
+        self.combos: dict[str, QComboBox] = {}
+        grid = QGridLayout()
+        for i, name in enumerate(FIELDS):
+            combo = QComboBox()
+            combo.setObjectName(f"map_{name}")
+            self.combos[name] = combo
+            text = FIELD_LABELS[name] + (" (required)" if name == "phone" else "")
+            label = QLabel(("&" if name == "phone" else "") + text)
+            label.setBuddy(combo)
+            grid.addWidget(label, i // 2, (i % 2) * 2)
+            grid.addWidget(combo, i // 2, (i % 2) * 2 + 1)
+            combo.currentIndexChanged.connect(self._mapping_changed)
+        self.model = MappingPreviewModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("mappingPreview")
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft)
+        self.table.horizontalHeader().setMinimumHeight(40)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.problem = _label("fieldError")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.header_check)
+        layout.addLayout(grid)
+        layout.addWidget(self.problem)
+        preview_label = QLabel("First rows of the file:")
+        layout.addWidget(preview_label)
+        layout.addWidget(self.table, 1)
+        self.header_check.toggled.connect(wizard.set_has_header)
+
+    def fill(self) -> None:
+        """Rebuild the choices from the wizard's current preview."""
+        preview = self.owner.preview
+        if preview is None:
+            return
+        self.header_check.blockSignals(True)
+        self.header_check.setChecked(preview.has_header)
+        self.header_check.blockSignals(False)
+        first = preview.rows[0] if preview.rows else []
+        for name, combo in self.combos.items():
+            combo.blockSignals(True)  # filling is not a choice by the user
+            combo.clear()
+            combo.addItem("(not in the file)", -1)
+            for column in range(preview.column_count):
+                title = preview.header[column] if column < len(preview.header) else ""
+                sample = first[column].strip() if column < len(first) else ""
+                text = f"{column_name(column)}: {title or 'column ' + column_name(column)}"
+                if sample:
+                    text += f" — e.g. {sample[:30]}"
+                combo.addItem(text, column)
+            combo.setCurrentIndex(max(0, combo.findData(preview.mapping.get(name, -1))))
+            combo.blockSignals(False)
+        self.model.set_preview(
+            preview.header, preview.rows, preview.column_count, self.owner.region
+        )
+        self._mapping_changed()
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        for column in range(preview.column_count):  # a long cell must not hide the others
+            header.resizeSection(column, min(max(header.sectionSize(column), 110), 240))
+
+    def mapping(self) -> dict[str, int]:
+        chosen = {name: combo.currentData() for name, combo in self.combos.items()}
+        return {name: int(col) for name, col in chosen.items() if col is not None and col >= 0}
+
+    def _mapping_changed(self) -> None:
+        mapping = self.mapping()
+        self.model.set_mapping(mapping)
+        self.problem.setText(
+            "" if "phone" in mapping else "Choose the column that holds the phone numbers."
+        )
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.owner.preview is not None and "phone" in self.mapping()
+
+
+class ReportPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.owner = wizard
+        self.setTitle("Import report")
+        self.setSubTitle("What happened to each row of the file.")
+        self.summary = _label("reportSummary")
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.notes = _label("infoBox")
+        self.notes.hide()
+        self.attention_only = QCheckBox("Show only rows that need &attention")
+        self.attention_only.setChecked(True)
+        self.model = ImportReportModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("importReportTable")
+        self.table.setModel(self.model)
+        self.table.setWordWrap(True)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.empty = _label("emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.hide()
+        self.export_button = QPushButton("&Save report as CSV…")
+        self.export_button.setEnabled(False)
+        self.export_status = _label("hint")
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.notes)
+        layout.addWidget(self.attention_only)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.export_status, 1)
+        row.addWidget(self.export_button)
+        layout.addLayout(row)
+        self.attention_only.toggled.connect(self._refill)
+        self.export_button.clicked.connect(wizard.export_report)
+
+    def initializePage(self) -> None:
+        self.summary.setText("Importing…")
+        self.owner.start_import()
+
+    def show_outcome(self) -> None:
+        report = self.owner.report
+        if report is None:
+            restyle(self.summary, "fieldError")
+            self.summary.setText(f"Nothing was imported: {self.owner.import_error}")
+            self.table.hide()
+            self.attention_only.hide()
+        else:
+            self.summary.setText(sentence(report.summary()))
+            notes = list(report.notes)
+            if report.total > report.stored:
+                notes.append(
+                    "Skipped rows were not imported. Correct them in the spreadsheet and import "
+                    "the file again: the leads already imported are only updated, not doubled."
+                )
+            self.notes.setText("\n".join(notes))
+            self.notes.setVisible(bool(notes))
+            self.export_button.setEnabled(True)
+            self._refill()
+            self.table.resizeColumnToContents(2)
+        self.completeChanged.emit()
+
+    def _refill(self) -> None:
+        report = self.owner.report
+        self.model.set_report(report, self.attention_only.isChecked())
+        nothing = self.model.rowCount() == 0
+        self.empty.setText(
+            "Every row was imported without a problem."
+            if self.attention_only.isChecked()
+            else "The file had no rows."
+        )
+        self.empty.setVisible(nothing)
+        self.table.setVisible(not nothing)
+
+    def isComplete(self) -> bool:
+        return self.owner.finished_import

@@ -1,0 +1,1 @@
+"""Small pieces every screen uses: task runner, refresher, delegates, theme, formatting."""

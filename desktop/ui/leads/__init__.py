@@ -1,0 +1,1 @@
+"""The Leads page and the lead history dialog."""

@@ -1,0 +1,222 @@
+"""The lead history dialog: every message sent to one lead and every reply, in time order.
+
+The table gives the overview; the panel under it explains the selected row in full: the
+text, each change of state, and for an error the plain-language explanation with likely
+causes and what to do. The latest error is selected on opening, so "why did it fail?" is
+answered without another click.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.services.reports import history
+from desktop.services.reports.history import HistoryEntry, LeadHistory
+from desktop.services.status.vocabulary import Bucket
+from desktop.services.twilio import error_catalog
+from desktop.ui.kit.delegates import StatusBadgeDelegate
+from desktop.ui.kit.formatting import format_full_time, format_time, plural
+from desktop.ui.kit.notify import Notifier
+from desktop.ui.kit.theme import BUCKET_SWATCHES
+from desktop.ui.leads.history_model import FROM, MESSAGE, STATUS, STEP, TIME, LeadHistoryModel
+from desktop.ui.shell.appstate import AppServices
+
+
+def show_lead_history(
+    services: AppServices, lead_id: int, parent: QWidget | None, *, notifier: Notifier | None = None
+) -> LeadHistoryDialog:
+    """Open (or bring forward) the history of `lead_id`."""
+    if parent is not None:
+        for dialog in parent.findChildren(LeadHistoryDialog):
+            if dialog.lead_id == lead_id and dialog.isVisible():
+                dialog.raise_()
+                dialog.activateWindow()
+                return dialog
+    dialog = LeadHistoryDialog(services, lead_id, parent, notifier=notifier)
+    dialog.show()
+    return dialog
+
+
+def _badge(text: str, fg: str, bg: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet(
+        f"color: {fg}; background: {bg}; border-radius: 9px; padding: 2px 9px; font-weight: 600;"
+    )
+    return label
+
+
+class LeadHistoryDialog(QDialog):
+    loaded = Signal()
+
+    def __init__(
+        self,
+        services: AppServices,
+        lead_id: int,
+        parent: QWidget | None = None,
+        *,
+        notifier: Notifier | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("leadHistoryDialog")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowTitle("Lead history")
+        self.resize(880, 620)
+        self.services = services
+        self.lead_id = lead_id
+        self.notifier = notifier or Notifier(self)
+        self.history: LeadHistory | None = None
+        self._closed = False  # a result arriving after close is dropped
+
+        self.title = QLabel("Loading…")
+        self.title.setProperty("role", "dialogTitle")
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.flags = QHBoxLayout()
+        self.flags.setSpacing(6)
+        heading = QHBoxLayout()
+        heading.addWidget(self.title)
+        heading.addLayout(self.flags)
+        heading.addStretch(1)
+        self.summary = QLabel("")
+        self.summary.setProperty("role", "dialogSubtitle")
+
+        self.model = LeadHistoryModel(self)
+        self.view = QTableView()
+        self.view.setObjectName("leadHistoryView")
+        self.view.setModel(self.model)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.setShowGrid(False)
+        self.view.setWordWrap(False)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(32)
+        header = self.view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for column, width in ((TIME, 120), (FROM, 60), (STEP, 50), (STATUS, 200)):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(MESSAGE, QHeaderView.ResizeMode.Stretch)
+        self._badges = StatusBadgeDelegate(self.view)
+        self.view.setItemDelegateForColumn(STATUS, self._badges)
+        self.view.selectionModel().selectionChanged.connect(self._on_selection)
+
+        self.details = QTextBrowser()
+        self.details.setObjectName("leadHistoryDetails")
+        self.details.setOpenExternalLinks(False)
+        self.details.setPlaceholderText("Select a row to see the message in full.")
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.view)
+        splitter.addWidget(self.details)
+        splitter.setSizes([260, 300])
+        self.splitter = splitter
+        splitter.setChildrenCollapsible(False)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 16, 18, 14)
+        layout.setSpacing(10)
+        layout.addLayout(heading)
+        layout.addWidget(self.summary)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(buttons)
+
+        ctx = services.ctx
+        services.tasks.run(lambda: history.lead_history(ctx, lead_id), self._apply, self._failed)
+
+    def _apply(self, found: LeadHistory) -> None:
+        if self._closed:
+            return
+        self.history = found
+        self.setWindowTitle(f"History — {found.name}")
+        self.title.setText(f"{found.name}  ·  {found.phone}")
+        if found.opted_out:
+            self.flags.addWidget(_badge("Opted out", "#c62828", "#fdecea"))
+        if found.deleted:
+            self.flags.addWidget(_badge("Deleted", "#37474f", "#e4e7e9"))
+        self.model.set_entries(found.entries)
+        outbound = [e for e in found.entries if e.direction == "outbound"]
+        replies = len(found.entries) - len(outbound)
+        errors = sum(1 for e in outbound if e.error_code)
+        parts = [plural(len(outbound), "message"), plural(replies, "reply", "replies")]
+        if errors:
+            parts.append(plural(errors, "error"))
+        self.summary.setText(" · ".join(parts) if found.entries else "Nothing sent yet.")
+        # Few rows: give the explanation panel the room the table does not need.
+        table_height = min(80 + 32 * self.model.rowCount(), 360)
+        total = sum(self.splitter.sizes())
+        self.splitter.setSizes([table_height, max(total - table_height, 200)])
+        rows = self.model.error_rows() or list(range(self.model.rowCount()))
+        if rows:
+            self.view.selectRow(rows[-1])
+            self.view.scrollTo(self.model.index(rows[-1], 0))
+        self.loaded.emit()
+
+    def _failed(self, sentence: str) -> None:
+        if self._closed:
+            return
+        self.title.setText("This history could not be loaded")
+        self.details.setPlainText(sentence)
+        self.notifier.show_error(sentence)
+
+    def done(self, result: int) -> None:
+        self._closed = True
+        super().done(result)
+
+    def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        if indexes:
+            self.details.setHtml(details_html(self.model.entry(indexes[0].row())))
+
+    def selected_entry(self) -> HistoryEntry | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.entry(rows[0].row()) if rows else None
+
+
+def details_html(entry: HistoryEntry) -> str:
+    """The selected row in full, as simple HTML for the panel."""
+    if entry.direction == "inbound":
+        head = f"Reply received {escape(format_full_time(entry.time))}"
+    else:
+        when = escape(format_full_time(entry.time))
+        head = f"Step {entry.step} · {escape(entry.status_label)} · {when}"
+    parts = [f"<p><b>{head}</b></p>", f"<p>{escape(entry.body or '(no text)')}</p>"]
+    if entry.error_code:
+        info = error_catalog.explain(entry.error_code)
+        swatch = BUCKET_SWATCHES[Bucket.ERROR]
+        parts.append(
+            f"<p style='color:{swatch.fg}'><b>{escape(info.heading)}</b></p>"
+            f"<p>{escape(info.explanation)}</p>"
+        )
+        for title, items in (("Likely causes", info.causes), ("What to do", info.what_to_do)):
+            if items:
+                bullets = "".join(f"<li>{escape(item)}</li>" for item in items)
+                parts.append(f"<p><b>{title}</b></p><ul>{bullets}</ul>")
+        parts.append(
+            "<p><i>Resending later may work.</i></p>"
+            if info.retryable
+            else "<p><i>Resending as it is will not help until the cause is fixed.</i></p>"
+        )
+    if entry.events:
+        steps = "".join(
+            f"<li>{escape(format_time(at))} — {escape(Bucket(to).label)}"
+            f"{escape(f' ({status})') if status else ''}</li>"
+            for at, to, status in entry.events
+        )
+        parts.append(f"<p><b>What happened</b></p><ul>{steps}</ul>")
+    return "".join(parts)

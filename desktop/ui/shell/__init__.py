@@ -1,0 +1,1 @@
+"""The main window around the screens: banner, status bar, app services, engine bridge."""

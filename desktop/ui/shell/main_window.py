@@ -1,0 +1,390 @@
+"""The main window: dashboard and leads as docked tabs, the commands, notices, status bar.
+
+It hosts screens built elsewhere (composer, leads page, settings, import wizard), loaded when
+first needed. Every error any screen reports arrives here through the Notifier and is shown
+as a dismissable notice: a sentence, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from desktop import __version__
+from desktop.services.engine.engine import EngineStatus
+from desktop.services.reports import exports as reports
+from desktop.ui.dashboard.dock import DashboardDock, DashboardWidgetSpec
+from desktop.ui.kit.formatting import plural
+from desktop.ui.kit.notify import Notifier
+from desktop.ui.kit.prompts import Prompts
+from desktop.ui.kit.theme import STYLE_SHEET
+from desktop.ui.shell import hosted
+from desktop.ui.shell.appstate import AppServices
+from desktop.ui.shell.banner import NoticeArea
+from desktop.ui.shell.status_bar import EngineStatusBar
+
+log = logging.getLogger(__name__)
+
+DEMO_NOTICE = (
+    "Demo mode: messages are simulated by the built-in carrier sandbox and no real text is "
+    "sent. Sample data lives in its own demo database."
+)
+
+
+def _title_bar(text: str) -> QWidget:
+    bar = QWidget()
+    bar.setObjectName("dashboardTitleBar")  # the same look as the dashboard's title bar
+    title = QLabel(text)
+    title.setObjectName("dashboardTitle")
+    layout = QHBoxLayout(bar)
+    layout.setContentsMargins(14, 6, 8, 6)
+    layout.addWidget(title)
+    layout.addStretch(1)
+    return bar
+
+
+class MainWindow(QMainWindow):
+    dialogOpened = Signal(object)  # composer, settings, import wizard (tests)
+
+    def __init__(
+        self,
+        services: AppServices,
+        *,
+        settings_services: AppServices | None = None,
+        prompts: Prompts | None = None,
+        registry: list[DashboardWidgetSpec] | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.services = services
+        # In demo mode Settings edit the real database, never the demo one.
+        self.settings_services = settings_services or services
+        self.prompts = prompts or Prompts()
+        self.notifier = Notifier(self)
+        self.restart_requested = False
+        self.stopped = False  # set at shutdown: no new background work from here on
+        self.setWindowTitle("TextDesk — Demo mode" if services.demo else "TextDesk")
+        self.setStyleSheet(STYLE_SHEET)
+        self.resize(1280, 800)
+        self.setDockOptions(
+            QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
+        )
+        self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
+
+        self.status = EngineStatusBar(self)
+        self.setStatusBar(self.status)
+        self.notices = NoticeArea()
+        self.notice_bar = QToolBar("Notices")
+        self.notice_bar.setObjectName("noticeBar")
+        self.notice_bar.setMovable(False)
+        self.notice_bar.setFloatable(False)
+        self.notice_bar.toggleViewAction().setVisible(False)
+        self.notice_bar.addWidget(self.notices)
+        self.notices.changed.connect(self._update_notice_bar)
+
+        self.dashboard = DashboardDock(
+            services, self, notifier=self.notifier, prompts=self.prompts, registry=registry
+        )
+        self.leads_dock = QDockWidget("Leads", self)
+        self.leads_dock.setObjectName("leadsDock")
+        self.leads_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.leads_page = self._make_leads_page()
+        self.leads_dock.setWidget(self.leads_page)
+        self.leads_dock.setTitleBarWidget(_title_bar("Leads"))  # as the dashboard's
+        # No central widget: the docks fill the window, as the sequences table needs the width.
+        self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, self.dashboard)
+        self.tabifyDockWidget(self.dashboard, self.leads_dock)
+        self.dashboard.raise_()
+
+        self._make_actions()
+        self._make_menus_and_toolbar()
+        self.addToolBarBreak()
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.notice_bar)
+        self._update_notice_bar()
+
+        self.notifier.error.connect(lambda text: self.notices.show_notice("error", text, "error"))
+        self.notifier.info.connect(lambda text: self.status.showMessage(text, 8000))
+        self.notifier.workStarted.connect(self.status.begin_work)
+        self.notifier.workFinished.connect(self.status.end_work)
+        services.bridge.statusChanged.connect(self.on_engine_status)
+        if services.demo:
+            self.notices.show_notice(
+                "demo",
+                DEMO_NOTICE,
+                "demo",
+                action_text="Open &Settings…",
+                action=self.open_settings,
+                dismissable=True,
+            )
+        self._connect_bulk()
+
+    # -- building ------------------------------------------------------------------------
+
+    def _make_leads_page(self) -> QWidget:
+        page_class = hosted.load(hosted.leads_page)
+        if page_class is None:
+            return hosted.placeholder("The Leads page is not available in this build.")
+        page: QWidget = page_class(self.services, self)
+        return page
+
+    def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _make_actions(self) -> None:
+        self.new_sequence_action = self._action(
+            "&New sequence…",
+            self.open_composer,
+            "Ctrl+N",
+            "Write and send a new bulk text (Ctrl+N)",
+        )
+        self.new_sequence_action.setObjectName("newSequenceAction")
+        self.import_action = self._action(
+            "&Import leads…", self.open_import, "Ctrl+I", "Add leads from a CSV file (Ctrl+I)"
+        )
+        self.export_summary_action = self._action(
+            "&Export summary…", self.export_summary, "Ctrl+E", "All sequences and counts as CSV"
+        )
+        self.settings_action = self._action(
+            "&Settings…", self.open_settings, QKeySequence.StandardKey.Preferences,
+            "Twilio account, sending rate, quiet hours (Ctrl+,)",
+        )  # fmt: skip
+        self.settings_action.setShortcuts([QKeySequence("Ctrl+,"), QKeySequence("Ctrl+Shift+S")])
+        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.refresh_action = self._action(
+            "&Refresh", self.refresh_all, QKeySequence.StandardKey.Refresh, "Reload everything (F5)"
+        )
+        self.refresh_action.setShortcuts([QKeySequence("F5"), QKeySequence("Ctrl+R")])
+        self.show_dashboard_action = self._action(
+            "&Dashboard", lambda: self._raise_dock(self.dashboard), "Ctrl+1"
+        )
+        self.show_leads_action = self._action(
+            "&Leads", lambda: self._raise_dock(self.leads_dock), "Ctrl+2"
+        )
+        self.customize_action = self._action("&Customize dashboard…", self.dashboard.open_customize)
+        self.help_action = self._action(
+            "Dashboard and &statuses",
+            self.dashboard.open_help,
+            QKeySequence.StandardKey.HelpContents,
+        )
+        self.about_action = self._action("&About TextDesk", self.show_about)
+
+    def _make_menus_and_toolbar(self) -> None:
+        menu = self.menuBar()
+        file_menu = menu.addMenu("&File")
+        file_menu.addActions([self.new_sequence_action, self.import_action])
+        file_menu.addAction(self.export_summary_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        view_menu = menu.addMenu("&View")
+        view_menu.addActions([self.show_dashboard_action, self.show_leads_action])
+        view_menu.addSeparator()
+        view_menu.addActions([self.customize_action, self.refresh_action])
+        help_menu = menu.addMenu("&Help")
+        help_menu.addActions([self.help_action, self.about_action])
+
+        toolbar = QToolBar("Main")
+        toolbar.setObjectName("mainToolBar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.new_sequence_action)
+        new_button = toolbar.widgetForAction(self.new_sequence_action)
+        new_button.setObjectName("newSequenceButton")
+        toolbar.addSeparator()
+        toolbar.addActions([self.import_action, self.refresh_action, self.settings_action])
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+        self.main_toolbar = toolbar
+
+    def _connect_bulk(self) -> None:
+        self.dashboard.cardCreated.connect(self._on_card)
+        bulk = self.bulk_sequences
+        if bulk is not None:
+            self._on_card("bulk_sequences", bulk)
+
+    def _on_card(self, key: str, widget: QWidget) -> None:
+        if key == "bulk_sequences" and hasattr(widget, "newSequenceRequested"):
+            widget.newSequenceRequested.connect(self.open_composer)
+
+    def _update_notice_bar(self) -> None:
+        self.notice_bar.setVisible(not self.notices.is_empty())
+
+    def _raise_dock(self, dock: QDockWidget) -> None:
+        dock.show()
+        dock.raise_()
+        bulk = self.bulk_sequences
+        if dock is self.dashboard and bulk is not None:
+            bulk.table.setFocus()
+        else:
+            dock.widget().setFocus()
+
+    @property
+    def bulk_sequences(self) -> Any:
+        return self.dashboard.widget_for("bulk_sequences")
+
+    # -- commands ------------------------------------------------------------------------
+
+    def refresh_all(self) -> None:
+        if self.stopped:
+            return
+        self.dashboard.refresh_all()
+        refresh = getattr(self.leads_page, "refresh", None)
+        if callable(refresh):
+            refresh()
+        self.services.poke_engine()
+
+    def open_composer(self) -> QWidget | None:
+        composer_class = hosted.load(hosted.composer)
+        if composer_class is None:
+            self.notifier.show_error("The composer is not available in this build.")
+            return None
+        dialog = composer_class(self.services, self)
+        dialog.sequenceCreated.connect(self.on_sequence_created)
+        dialog.open()
+        self.dialogOpened.emit(dialog)
+        return dialog
+
+    def on_sequence_created(self, sequence_id: int) -> None:
+        self.services.poke_engine()
+        self._raise_dock(self.dashboard)
+        bulk = self.bulk_sequences
+        if bulk is not None:
+            bulk.show_new_sequence(sequence_id)
+        self.notifier.show_info("Sequence created: its messages are being sent.")
+
+    def open_settings(self) -> QWidget | None:
+        settings_class = hosted.load(hosted.settings_dialog)
+        if settings_class is None:
+            self.notifier.show_error("Settings are not available in this build.")
+            return None
+        dialog = settings_class(self.settings_services, self)
+        dialog.settingsSaved.connect(self.on_settings_saved)
+        dialog.open()
+        self.dialogOpened.emit(dialog)
+        return dialog
+
+    def on_settings_saved(self) -> None:
+        self.services.poke_engine()
+        if not self.services.demo:
+            self.notifier.show_info("Settings saved.")
+            return
+        settings = self.settings_services.ctx.settings
+
+        def decide(has_credentials: bool) -> None:
+            if has_credentials:
+                self.notices.show_notice(
+                    "restart",
+                    "Your Twilio account is set up. Restart TextDesk to leave demo mode and "
+                    "send real messages.",
+                    "success",
+                    action_text="&Restart now",
+                    action=self.request_restart,
+                )
+
+        self.services.tasks.run(
+            lambda: settings.config().has_credentials, decide, self.notifier.show_error
+        )
+
+    def request_restart(self) -> None:
+        self.restart_requested = True
+        self.close()
+
+    def open_import(self) -> QWidget | None:
+        self._raise_dock(self.leads_dock)
+        opener = getattr(self.leads_page, "open_import", None)
+        if callable(opener):
+            opener()
+            return getattr(self.leads_page, "import_wizard", None)
+        wizard_class = hosted.load(hosted.import_wizard)
+        if wizard_class is None:
+            self.notifier.show_error("Importing leads is not available in this build.")
+            return None
+        wizard = wizard_class(self.services, self)
+        wizard.open()
+        self.dialogOpened.emit(wizard)
+        return wizard
+
+    def export_summary(self) -> None:
+        path = self.prompts.save_path(self, "Export summary", "textdesk-summary.csv")
+        if path is not None:
+            self.export_summary_to(path)
+
+    def export_summary_to(self, path: Path) -> None:
+        ctx = self.services.ctx
+        token = self.notifier.begin_work("Exporting the summary…")
+
+        def finished(count: int) -> None:
+            self.notifier.end_work(token)
+            self.notifier.show_info(f"Exported {plural(count, 'sequence')} to {path}.")
+
+        def failed(sentence: str) -> None:
+            self.notifier.end_work(token)
+            self.notifier.show_error(f"The export failed: {sentence}")
+
+        self.services.tasks.run(lambda: reports.export_summary(ctx, path), finished, failed)
+
+    def show_about(self) -> None:
+        where = "the built-in carrier sandbox (demo)" if self.services.demo else "Twilio"
+        QMessageBox.about(
+            self,
+            "About TextDesk",
+            f"<b>TextDesk {__version__}</b><p>Bulk text sequences through Twilio, with every "
+            f"message's delivery tracked.</p><p>Sending through {where}.</p>",
+        )
+
+    # -- engine ----------------------------------------------------------------------------
+
+    def on_engine_status(self, status: EngineStatus) -> None:
+        self.status.update_status(status)
+        if status.problem:
+            self.notices.show_notice(
+                "engine",
+                f"Sending is having trouble: {status.problem}. TextDesk keeps trying; nothing "
+                "is lost.",
+                "error",
+            )
+        else:
+            self.notices.clear("engine")
+
+    def show_error(self, sentence: str) -> None:
+        self.notifier.show_error(sentence)
+
+    def stop(self) -> None:
+        """Stop every refresh before the services close (the window may outlive them)."""
+        self.stopped = True
+        self.dashboard.stop()
+        stop = getattr(self.leads_page, "stop", None)
+        if callable(stop):
+            stop()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.notices.updateGeometry()  # wrapped notices need the new width
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.stop()
+        super().closeEvent(event)

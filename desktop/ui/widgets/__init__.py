@@ -1,1 +1,0 @@
-"""Dashboard widgets other than Bulk Sequences: delivery charts, recent errors, replies."""
