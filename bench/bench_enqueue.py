@@ -28,16 +28,33 @@ def raw_baseline(folder: Path) -> float:
     for step in (0, 1):
         body = "Hi First{}, spring sale. Reply STOP to opt out" if step == 0 else "Last day!"
         for lead in range(1, LEADS + 1):
-            rows.append((1, step + 1, lead, step, f"+1{2012000000 + lead - 1}",
-                         body.format(lead - 1), "in_queue", now if step == 0 else None, 0, now,
-                         now))
+            rows.append(
+                (
+                    1,
+                    step + 1,
+                    lead,
+                    step,
+                    f"+1{2012000000 + lead - 1}",
+                    body.format(lead - 1),
+                    "in_queue",
+                    now if step == 0 else None,
+                    0,
+                    now,
+                    now,
+                )
+            )
     with sqlite3.connect(folder / "raw.db") as raw:
-        raw.execute("INSERT INTO sequences (id, name, sender, status, start_at, lead_selection,"
-                    " stop_on_reply, excluded_opted_out, excluded_deleted, created_at, updated_at)"
-                    " VALUES (1, 'raw', '', 'in_progress', ?, '{}', 1, 0, 0, ?, ?)",
-                    (now, now, now))
-        raw.executemany("INSERT INTO steps (id, sequence_id, position, body, media_urls,"
-                        " delay_seconds) VALUES (?, 1, ?, 'x', '[]', 0)", [(1, 0), (2, 1)])
+        raw.execute(
+            "INSERT INTO sequences (id, name, sender, status, start_at, lead_selection,"
+            " stop_on_reply, excluded_opted_out, excluded_deleted, created_at, updated_at)"
+            " VALUES (1, 'raw', '', 'in_progress', ?, '{}', 1, 0, 0, ?, ?)",
+            (now, now, now),
+        )
+        raw.executemany(
+            "INSERT INTO steps (id, sequence_id, position, body, media_urls,"
+            " delay_seconds) VALUES (?, 1, ?, 'x', '[]', 0)",
+            [(1, 0), (2, 1)],
+        )
         raw.commit()
         start = time.perf_counter()
         raw.executemany(

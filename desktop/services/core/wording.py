@@ -9,3 +9,8 @@ def sentence(text: str) -> str:
     text = text[0].upper() + text[1:]
     finished = text[-1] in ".!?…" or text.endswith((".)", "?)"))
     return text if finished else text + "."
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """``text`` cut to ``limit`` characters for a message to the user."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -26,7 +26,7 @@ from desktop.services.engine.rate_limit import RateLimiter, Stopped
 from desktop.services.leads.store import opt_out
 from desktop.services.status.transitions import cancel_pending, move
 from desktop.services.status.vocabulary import Bucket, EventKind, SequenceStatus
-from desktop.services.text import segments as message_text
+from desktop.services.text.segments import analyze
 from desktop.services.twilio.gateway import Ambiguous, Gateway, GatewayError, Refused, Unavailable
 
 log = logging.getLogger(__name__)
@@ -229,7 +229,7 @@ class Dispatcher:
                         body=message.body,
                         media_urls=tuple(message.media_urls or ()),
                         sender=sender,
-                        segments=max(1, message_text.analyze(message.body).segments),
+                        segments=max(1, analyze(message.body).segments),
                     )
                 )
             if gone_leads:

@@ -84,6 +84,8 @@ class Poller:
                 )
             )
             for sid, message_id, handed_off_at, sender in rows:
+                if sid is None:  # excluded by the query; narrows the type
+                    continue
                 per_sender[sender or self.default_sender].append(
                     (sid, message_id, handed_off_at or now)
                 )
@@ -177,10 +179,13 @@ class Poller:
                 .order_by(Sequence.first_handoff_at)
                 .limit(1)
             )
-        if newest is None and first_handoff is None:
+        if newest is not None:
+            start = newest
+        elif first_handoff is not None:
+            # Replies older than a week before the first hand-off cannot be answers to us.
+            start = max(first_handoff, self.ctx.now() - timedelta(days=7))
+        else:
             return set()
-        # Replies older than a week before the first hand-off cannot be answers to us.
-        start = newest or max(first_handoff, self.ctx.now() - timedelta(days=7))
         since = _day_start(start - DATE_MARGIN)
         inbound: list[TwilioMessage] = []
         for sender in senders:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
@@ -25,7 +25,9 @@ from desktop.services.leads.store import normalize_tag
 from desktop.services.sequences import compliance
 from desktop.services.status.rules import SequenceFacts, sequence_status
 from desktop.services.status.vocabulary import Bucket, SequenceStatus
-from desktop.services.text import segments as message_text
+from desktop.services.text.media import validate_media_urls
+from desktop.services.text.segments import MAX_BODY_CHARS
+from desktop.services.text.template import parse_template
 
 ENQUEUE_CHUNK = 20_000
 MAX_STEPS = 20
@@ -160,16 +162,13 @@ def _check_steps(steps: list[StepSpec]) -> list[str]:
     for number, step in enumerate(steps, start=1):
         if not step.body.strip() and not step.media_urls:
             problems.append(f"step {number} has no text and no media")
-        if len(step.body) > message_text.MAX_BODY_CHARS:
+        if len(step.body) > MAX_BODY_CHARS:
             problems.append(
-                f"step {number} has {len(step.body)} characters; "
-                f"the limit is {message_text.MAX_BODY_CHARS}"
+                f"step {number} has {len(step.body)} characters; the limit is {MAX_BODY_CHARS}"
             )
-        template = message_text.parse_template(step.body)
+        template = parse_template(step.body)
         problems.extend(f"step {number}: {p}" for p in template.problems)
-        problems.extend(
-            f"step {number}: {p}" for p in message_text.validate_media_urls(step.media_urls)
-        )
+        problems.extend(f"step {number}: {p}" for p in validate_media_urls(step.media_urls))
         if step.delay < timedelta(0):
             problems.append(f"step {number} has a negative delay")
     return problems
@@ -192,9 +191,9 @@ def _check_rendered_lengths(steps: list[StepSpec], recipients: list[Recipient]) 
         "email": max(len(r.email) for r in recipients),
         "phone": max(len(r.phone) for r in recipients),
     }
-    limit = message_text.MAX_BODY_CHARS
+    limit = MAX_BODY_CHARS
     for number, step in enumerate(steps, start=1):
-        template = message_text.parse_template(step.body)
+        template = parse_template(step.body)
         bound = len(step.body) + sum(longest.get(f, 0) for f in template.fields)
         if not template.fields or bound <= limit:
             continue
@@ -290,16 +289,16 @@ def create_sequence(
 
 
 def _bodies(template_text: str, recipients: list[Recipient]) -> Iterator[str]:
-    template = message_text.parse_template(template_text)
+    template = parse_template(template_text)
     if not template.fields:
         yield from (template_text for _ in recipients)  # nothing to merge: one body for all
         return
     for r in recipients:
         body = template.render(r.merge_values())
-        if len(body) > message_text.MAX_BODY_CHARS:
+        if len(body) > MAX_BODY_CHARS:
             raise UserError(
                 f"a step is {len(body)} characters long for lead {r.phone} after merge "
-                f"fields; the limit is {message_text.MAX_BODY_CHARS}"
+                f"fields; the limit is {MAX_BODY_CHARS}"
             )
         yield body
 
@@ -316,7 +315,7 @@ def _insert_many(
     type processors once, not once per row: at 200 000 messages that per-row conversion
     cost more than writing the rows.
     """
-    table = Message.__table__
+    table = cast(Table, Message.__table__)
     dialect = connection.dialect
     compiled = insert(table).compile(dialect=dialect, column_keys=[*VARYING, *constants])
     processed = {}

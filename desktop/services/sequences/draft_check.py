@@ -13,7 +13,9 @@ from desktop.services.leads import store as leads
 from desktop.services.sequences import forecast
 from desktop.services.sequences import lifecycle as sequences
 from desktop.services.sequences.lifecycle import LeadSelection, Preflight, Recipient, StepSpec
-from desktop.services.text import segments as message_text
+from desktop.services.text.cost import estimate_cost
+from desktop.services.text.segments import analyze
+from desktop.services.text.template import parse_template
 
 PREVIEW_LEADS = 300  # the preview picker lists this many; typing filters among them
 SEGMENT_SAMPLE = 200  # leads rendered per step to average its segments
@@ -60,12 +62,12 @@ class DraftCheck:
 def _average_segments(step: StepSpec, recipients: list[Recipient]) -> float:
     """Segments of one step per message. Merge fields make it vary by lead, so a spread
     sample of leads is rendered instead of all of them (that would cost seconds at 100k)."""
-    template = message_text.parse_template(step.body)
+    template = parse_template(step.body)
     if not template.fields or not recipients:
-        return float(message_text.analyze(template.render({})).segments)
+        return float(analyze(template.render({})).segments)
     stride = max(1, len(recipients) // SEGMENT_SAMPLE)
     sample = recipients[::stride][:SEGMENT_SAMPLE]
-    total = sum(message_text.analyze(template.render(r.merge_values())).segments for r in sample)
+    total = sum(analyze(template.render(r.merge_values())).segments for r in sample)
     return total / len(sample)
 
 
@@ -80,12 +82,12 @@ def check_draft(ctx: Context, draft: Draft) -> DraftCheck:
     segments = mms = 0
     for step, average in zip(steps, per_step, strict=True):
         if step.media_urls:  # MMS is billed per message, whatever the text length
-            cost += message_text.estimate_cost(1, price, messages=recipients, media=True)
+            cost += estimate_cost(1, price, messages=recipients, media=True)
             mms += recipients
         else:
             step_segments = round(max(1.0, average) * recipients)
             segments += step_segments
-            cost += message_text.estimate_cost(step_segments, price)
+            cost += estimate_cost(step_segments, price)
     selection = draft.selection
     zones = forecast.selection_zones(ctx, all_leads=not selection.tag, tag=selection.tag)
     outlook = forecast.forecast(

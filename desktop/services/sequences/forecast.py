@@ -78,7 +78,7 @@ def selection_zones(
         wanted = normalize_tag(tag)
         query = query.where(Lead.id.in_(select(LeadTag.lead_id).where(LeadTag.tag == wanted)))
     with ctx.db.read() as session:
-        return count_zones(session.execute(query))  # type: ignore[arg-type]
+        return count_zones(session.execute(query))
 
 
 class _Windows:

@@ -218,9 +218,11 @@ class Gateway:
                 # The SDK's other family: a list page answered with an error status comes as
                 # TwilioException("Unable to fetch page", response), not TwilioRestException.
                 response = exc.args[1] if len(exc.args) > 1 else None
-                status = getattr(response, "status_code", None)
-                if status is not None:
-                    last = Unavailable(f"Twilio answered {status} during {what}", status=status)
+                page_status: int | None = getattr(response, "status_code", None)
+                if page_status is not None:
+                    last = Unavailable(
+                        f"Twilio answered {page_status} during {what}", status=page_status
+                    )
                 else:
                     last = BadAnswer(f"Twilio's answer to {what} could not be read: {exc}")
                 if not idempotent:

@@ -29,7 +29,8 @@ from desktop.services.core.wording import sentence
 from desktop.services.sequences.draft_check import DraftCheck, format_money
 from desktop.services.sequences.forecast import describe_moment, group_digits
 from desktop.services.sequences.lifecycle import LeadSelection, Recipient, StepSpec
-from desktop.services.text import segments as message_text
+from desktop.services.text.segments import analyze
+from desktop.services.text.template import render
 
 
 def _label(object_name: str = "", wrap: bool = True) -> QLabel:
@@ -264,8 +265,8 @@ class PreviewPanel(QGroupBox):
         for number, step in enumerate(self._steps, start=1):
             if not (step.body.strip() or step.media_urls):
                 continue
-            text = message_text.render(step.body, values)
-            stats = message_text.analyze(text)
+            text = render(step.body, values)
+            stats = analyze(text)
             noun = "segment" if stats.segments == 1 else "segments"
             media = f" · {len(step.media_urls)} media" if step.media_urls else ""
             caption = _label("bubbleCaption")

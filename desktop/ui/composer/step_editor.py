@@ -23,7 +23,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.sequences.lifecycle import StepSpec
-from desktop.services.text import segments as message_text
+from desktop.services.text.media import validate_media_urls
+from desktop.services.text.segments import MAX_BODY_CHARS, analyze
+from desktop.services.text.template import parse_template
 from desktop.ui.composer.text_counter import Ucs2Highlighter, counter_line, ucs2_hint
 
 # (menu label, text inserted). A fallback keeps "Hi {first_name|there}" readable for a
@@ -228,9 +230,9 @@ class StepEditor(QFrame):
 
     def _refresh(self) -> None:
         body = self.body()
-        template = message_text.parse_template(body)
+        template = parse_template(body)
         rendered = template.render(self._values) if template.fields else body
-        stats = message_text.analyze(rendered)
+        stats = analyze(rendered)
         self.counter.setText(counter_line(stats))
         if template.fields:
             who = self._values_for or "a lead without values (fallbacks used)"
@@ -243,8 +245,8 @@ class StepEditor(QFrame):
         if stats.too_long:
             problems.append(
                 f"This text is {stats.chars} characters long; Twilio accepts at most "
-                f"{message_text.MAX_BODY_CHARS}."
+                f"{MAX_BODY_CHARS}."
             )
-        problems.extend(message_text.validate_media_urls(self.media_urls()))
+        problems.extend(validate_media_urls(self.media_urls()))
         self.problems.setText("\n".join(problems))
         self.problems.setVisible(bool(problems))

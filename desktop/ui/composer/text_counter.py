@@ -1,6 +1,6 @@
 """The composer's live text tools: the segment counter line and the UCS-2 highlighter.
 
-Both run on every keystroke, so they only call message_text.analyze (pure and fast).
+Both run on every keystroke, so they only call segments.analyze (pure and fast).
 """
 
 from __future__ import annotations

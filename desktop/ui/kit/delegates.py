@@ -25,7 +25,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 def _draw_background(painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
     """Selection and hover background only, as the style would draw it."""
-    widget = option.widget  # type: ignore[attr-defined]
+    widget = option.widget
     style = widget.style() if widget is not None else QApplication.style()
     style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
 
@@ -38,7 +38,7 @@ def paint_badge(
     bg: QColor,
     font_source: QStyleOptionViewItem,
 ) -> None:
-    font = font_source.font  # type: ignore[attr-defined]
+    font = font_source.font
     font.setPointSizeF(max(font.pointSizeF() - 0.5, 7.0))
     font.setBold(True)
     metrics = QFontMetrics(font)
@@ -75,10 +75,10 @@ class StatusBadgeDelegate(QStyledItemDelegate):
             swatch = STATUS_SWATCHES[status]
             paint_badge(
                 painter, option.rect, status.label, swatch.foreground, swatch.background, option
-            )  # type: ignore[attr-defined]
+            )
         elif badge:
             text, fg, bg = badge
-            paint_badge(painter, option.rect, text, QColor(fg), QColor(bg), option)  # type: ignore[attr-defined]
+            paint_badge(painter, option.rect, text, QColor(fg), QColor(bg), option)
 
 
 class ProgressDelegate(QStyledItemDelegate):
@@ -96,9 +96,9 @@ class ProgressDelegate(QStyledItemDelegate):
             color = QColor(BUCKET_CHART_COLORS[Bucket.SENT])
         elif status in (SequenceStatus.CANCELED, SequenceStatus.PAUSED):
             color = QColor("#9aa0a6")
-        rect = option.rect  # type: ignore[attr-defined]
+        rect = option.rect
         text = f"{fraction:.0%}"
-        metrics = QFontMetrics(option.font)  # type: ignore[attr-defined]
+        metrics = QFontMetrics(option.font)
         text_width = metrics.horizontalAdvance("100%") + 8
         bar = QRectF(rect.left() + 8, rect.center().y() - 3, rect.width() - 16 - text_width, 7)
         painter.save()
@@ -110,7 +110,7 @@ class ProgressDelegate(QStyledItemDelegate):
             filled = QRectF(bar.left(), bar.top(), max(bar.width() * fraction, 7.0), bar.height())
             painter.setBrush(color)
             painter.drawRoundedRect(filled, 3.5, 3.5)
-        painter.setPen(option.palette.color(QPalette.ColorRole.Text))  # type: ignore[attr-defined]
+        painter.setPen(option.palette.color(QPalette.ColorRole.Text))
         text_rect = QRect(int(bar.right()) + 6, rect.top(), text_width, rect.height())
         painter.drawText(
             text_rect, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, text
@@ -124,15 +124,15 @@ class LinkDelegate(QStyledItemDelegate):
     def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
         super().initStyleOption(option, index)
         if index.data(LINK_ROLE):
-            option.font.setUnderline(True)  # type: ignore[attr-defined]
+            option.font.setUnderline(True)
             color = QColor(LINK_COLOR)
         elif index.data(Qt.ItemDataRole.ForegroundRole) is None and _is_zero(index):
             color = QColor(MUTED_COLOR)
         else:
             return
         for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
-            option.palette.setColor(group, QPalette.ColorRole.Text, color)  # type: ignore[attr-defined]
-            option.palette.setColor(group, QPalette.ColorRole.HighlightedText, color)  # type: ignore[attr-defined]
+            option.palette.setColor(group, QPalette.ColorRole.Text, color)
+            option.palette.setColor(group, QPalette.ColorRole.HighlightedText, color)
 
 
 def _is_zero(index: Index) -> bool:

@@ -38,8 +38,14 @@ def _add(ctx: Context) -> dict[str, int]:
     ids = {}
     with ctx.db.write() as session:
         for name, phone in PHONES.items():
-            lead = Lead(phone=phone, first_name=name.title(), last_name="", email="",
-                        timezone="", opted_out=False)
+            lead = Lead(
+                phone=phone,
+                first_name=name.title(),
+                last_name="",
+                email="",
+                timezone="",
+                opted_out=False,
+            )
             session.add(lead)
             session.flush()
             ids[name] = lead.id
@@ -50,9 +56,12 @@ def test_every_outcome_lands_in_its_bucket(ctx: Context, sandbox: CarrierSandbox
     fast_settings(ctx)
     ids = _add(ctx)
     sid = sequences.create_sequence(
-        ctx, "Outcomes",
-        [sequences.StepSpec("Step one for {first_name}. Reply STOP to opt out"),
-         sequences.StepSpec("Step two for {first_name}")],
+        ctx,
+        "Outcomes",
+        [
+            sequences.StepSpec("Step one for {first_name}. Reply STOP to opt out"),
+            sequences.StepSpec("Step two for {first_name}"),
+        ],
         sequences.LeadSelection(all=True),
     ).sequence_id
     engine = make_engine(ctx, sandbox)
@@ -91,8 +100,9 @@ def test_every_outcome_lands_in_its_bucket(ctx: Context, sandbox: CarrierSandbox
     kinds = Counter(e.kind for e in events)
     assert kinds["handed_off"] == 8 and kinds["refused"] == 3 and kinds["timeout"] == 2
     sent = by[(ids["delivered"], 0)]
-    history = [(e.from_bucket, e.to_bucket, e.provider_status) for e in events
-               if e.message_id == sent.id]
+    history = [
+        (e.from_bucket, e.to_bucket, e.provider_status) for e in events if e.message_id == sent.id
+    ]
     assert history[0][:2] == ("in_queue", "outbox")
     assert history[-1] == ("outbox", "sent", "delivered")
     assert sent.twilio_sid.startswith("SM") and sent.handed_off_at and sent.final_at
