@@ -186,7 +186,7 @@ def child_baseline(csv_path: str, db_path: str) -> None:
     elapsed = time.perf_counter() - started
     peak = _mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
     # Not part of the baseline: how much of the import is phonenumbers' validation alone.
-    from desktop.services.leads.phones import normalize_phone
+    from desktop.services.core.phones import normalize_phone
 
     started = time.perf_counter()
     for row in rows:

@@ -87,9 +87,9 @@ def measure(db_path: str, platform_name: str) -> dict[str, Any]:
 
     from desktop.services.core.context import Context
     from desktop.services.leads import store as leads
+    from desktop.ui.kit.appstate import AppServices
+    from desktop.ui.kit.bridge import EngineBridge
     from desktop.ui.kit.tasks import TaskRunner
-    from desktop.ui.shell.appstate import AppServices
-    from desktop.ui.shell.bridge import EngineBridge
 
     app = QApplication([])
     ctx = Context.open(f"sqlite:///{db_path}", migrate=False)

@@ -32,9 +32,9 @@ from desktop.services import demo as demo_data
 from desktop.services.core.context import Context
 from desktop.services.engine.engine import Engine
 from desktop.services.twilio.connection import Connection, open_connection
+from desktop.ui.kit.appstate import AppServices
+from desktop.ui.kit.bridge import EngineBridge
 from desktop.ui.kit.tasks import TaskRunner, describe_failure
-from desktop.ui.shell.appstate import AppServices
-from desktop.ui.shell.bridge import EngineBridge
 from desktop.ui.shell.gc_schedule import GarbageCollector
 from desktop.ui.shell.main_window import MainWindow
 

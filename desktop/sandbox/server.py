@@ -19,14 +19,35 @@ import socket
 import threading
 from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-from .config import Fault
+from .config import Fault, SandboxConfig
 from .errors import GENERIC_CODE_OF_STATUS, ApiError, error_body, not_found
+from .faults import FaultInjector
 
-if TYPE_CHECKING:
-    from .sandbox import CarrierSandbox
+
+class Backend(Protocol):
+    """What the HTTP layer needs of the sandbox behind it (CarrierSandbox is one): the
+    server parses, authenticates and injects faults, and leaves every operation to this."""
+
+    stopping: threading.Event
+
+    @property
+    def config(self) -> SandboxConfig: ...
+    @property
+    def account_sid(self) -> str: ...
+    @property
+    def faults(self) -> FaultInjector: ...
+    def count_request(self, method: str, kind: str) -> None: ...
+    def check_credentials(self, username: str, password: str) -> bool: ...
+    def create_message(self, form: Mapping[str, list[str]]) -> dict[str, Any]: ...
+    def list_messages(self, params: Mapping[str, list[str]]) -> dict[str, Any]: ...
+    def fetch_message(self, sid: str) -> dict[str, Any]: ...
+    def update_message(self, sid: str, form: Mapping[str, list[str]]) -> dict[str, Any]: ...
+    def delete_message(self, sid: str) -> None: ...
+    def account_resource(self) -> dict[str, Any]: ...
+
 
 log = logging.getLogger("desktop.sandbox")
 
@@ -181,7 +202,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
             self._send_json(status, payload)
 
     def _operate(
-        self, sandbox: CarrierSandbox, kind: str, query: str, body: bytes, sid: str
+        self, sandbox: Backend, kind: str, query: str, body: bytes, sid: str
     ) -> tuple[int, dict[str, Any] | None]:
         try:
             if kind == "create":
@@ -200,7 +221,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
             return refusal.status, refusal.body()
 
     def _mangle_statuses(
-        self, sandbox: CarrierSandbox, kind: str, payload: dict[str, Any], *, every: bool
+        self, sandbox: Backend, kind: str, payload: dict[str, Any], *, every: bool
     ) -> None:
         resources = payload.get("messages") if "messages" in payload else [payload]
         for resource in resources or ():
@@ -234,7 +255,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
             raise _Dropped
         return body
 
-    def _authorized(self, sandbox: CarrierSandbox) -> bool:
+    def _authorized(self, sandbox: Backend) -> bool:
         scheme, _, encoded = (self.headers.get("Authorization") or "").partition(" ")
         if scheme.lower() != "basic":
             return False
@@ -276,7 +297,7 @@ class SandboxHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], sandbox: CarrierSandbox) -> None:
+    def __init__(self, address: tuple[str, int], sandbox: Backend) -> None:
         self.sandbox = sandbox
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
@@ -302,9 +323,7 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         log.debug("carrier sandbox: connection error from %s", client_address, exc_info=True)
 
 
-def serve_in_thread(
-    sandbox: CarrierSandbox, port: int
-) -> tuple[SandboxHTTPServer, threading.Thread]:
+def serve_in_thread(sandbox: Backend, port: int) -> tuple[SandboxHTTPServer, threading.Thread]:
     server = SandboxHTTPServer(("127.0.0.1", port), sandbox)
     thread = threading.Thread(
         target=server.serve_forever,

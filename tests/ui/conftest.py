@@ -6,9 +6,9 @@ from collections.abc import Iterator
 import pytest
 
 from desktop.services.core.context import Context
+from desktop.ui.kit.appstate import AppServices
+from desktop.ui.kit.bridge import EngineBridge
 from desktop.ui.kit.tasks import TaskRunner
-from desktop.ui.shell.appstate import AppServices
-from desktop.ui.shell.bridge import EngineBridge
 
 
 @pytest.fixture

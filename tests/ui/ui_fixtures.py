@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from desktop.services.core.context import Context
+from desktop.ui.kit.appstate import AppServices
+from desktop.ui.kit.bridge import EngineBridge
 from desktop.ui.kit.tasks import TaskRunner
-from desktop.ui.shell.appstate import AppServices
-from desktop.ui.shell.bridge import EngineBridge
 from tests.ui.ui_helpers import Populated, build_populated
 
 

@@ -24,8 +24,8 @@ from desktop.models import Setting
 from desktop.models.db import APP_NAME, Database, sqlite_file
 from desktop.services.core.durations import format_duration, parse_duration
 from desktop.services.core.errors import UserError
+from desktop.services.core.phones import is_e164, is_valid_region
 from desktop.services.core.secrets_store import SecretStore, mask_secret
-from desktop.services.leads.phones import is_e164, is_valid_region
 
 TOKEN_KEY = "twilio_auth_token"
 MAX_RATE = 100.0

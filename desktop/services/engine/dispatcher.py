@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session
 
 from desktop.models import Lead, Message, MessageEvent, Sequence, SequenceCounter, Step
 from desktop.services.core.context import Context
-from desktop.services.engine.quiet_hours import lead_zone, next_send_time
 from desktop.services.engine.rate_limit import RateLimiter, Stopped
+from desktop.services.leads.quiet_hours import lead_zone, next_send_time
 from desktop.services.leads.store import opt_out
 from desktop.services.status.transitions import cancel_pending, move
 from desktop.services.status.vocabulary import Bucket, EventKind, SequenceStatus

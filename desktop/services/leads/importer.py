@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from desktop.models import Lead, LeadTag
 from desktop.services.core.context import Context
 from desktop.services.core.errors import UserError
+from desktop.services.core.phones import normalize_phone
 from desktop.services.leads.csv_reader import (
     CsvPreview,
     LineIssue,
@@ -34,7 +35,6 @@ from desktop.services.leads.csv_reader import (
     open_records,
     preview_csv,
 )
-from desktop.services.leads.phones import normalize_phone
 from desktop.services.leads.store import normalize_tag, restore_leads
 
 __all__ = [

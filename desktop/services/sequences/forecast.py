@@ -27,7 +27,7 @@ from sqlalchemy import select
 
 from desktop.models import Lead, LeadTag
 from desktop.services.core.context import Context
-from desktop.services.engine.quiet_hours import Window, lead_zone, zone
+from desktop.services.leads.quiet_hours import Window, lead_zone, zone
 from desktop.services.leads.store import normalize_tag
 
 MAX_PARCELS_PER_STEP = 2000

@@ -37,9 +37,9 @@ from desktop.services.sequences.forecast import describe_moment, group_digits
 from desktop.ui.composer.panels import CheckPanel, PreviewPanel, RecipientsBox, ScheduleBox
 from desktop.ui.composer.step_editor import StepEditor
 from desktop.ui.composer.step_list import StepList
+from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.form_style import FORM_STYLE
 from desktop.ui.kit.lifetime import run_for
-from desktop.ui.shell.appstate import AppServices
 
 CHECK_DELAY_MS = 400  # wait for a pause in typing before reading every selected lead
 

@@ -36,12 +36,12 @@ from desktop.services.status.vocabulary import Bucket
 from desktop.ui.dashboard.lead_list_dialog import LeadListDialog
 from desktop.ui.dashboard.sequence_actions import SequenceActions
 from desktop.ui.dashboard.sequences_model import COLUMNS, SequencesModel, column_of
+from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.delegates import LinkCursor, LinkDelegate, ProgressDelegate, StatusBadgeDelegate
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.prompts import Prompts
 from desktop.ui.kit.refresh import Refresher
 from desktop.ui.kit.roles import LINK_ROLE, SORT_ROLE
-from desktop.ui.shell.appstate import AppServices
 
 ROW_HEIGHT = 32
 FULL_REFRESH_MS = 15_000  # catches what no engine notice reports (leads deleted elsewhere)

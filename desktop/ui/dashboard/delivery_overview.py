@@ -29,10 +29,10 @@ from desktop.services.reports.activity import Activity
 from desktop.services.sequences import lifecycle as sequences
 from desktop.services.sequences.lifecycle import SequenceSummary
 from desktop.services.status.vocabulary import BUCKET_ORDER
+from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.refresh import Refresher
 from desktop.ui.kit.theme import BUCKET_CHART_COLORS, DELIVERED_COLOR, HANDOFF_COLOR
-from desktop.ui.shell.appstate import AppServices
 
 MAX_SEQUENCES = 6
 PERIODIC_MS = 15_000

@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 
 from desktop.services.core import ui_prefs
 from desktop.services.core.ui_prefs import DashboardEntry
+from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.prompts import Prompts
 from desktop.ui.kit.theme import gear_icon, help_icon
-from desktop.ui.shell.appstate import AppServices
 
 
 @dataclass(frozen=True)

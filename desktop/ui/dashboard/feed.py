@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.ui.dashboard.feed_models import FeedModel
+from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.refresh import Refresher
 from desktop.ui.kit.roles import ID_ROLE
 from desktop.ui.leads.history_dialog import show_lead_history
-from desktop.ui.shell.appstate import AppServices
 
 PERIODIC_MS = 10_000
 

@@ -37,6 +37,7 @@ from desktop.services.reports.history import BucketRow
 from desktop.services.reports.list_export import export_bucket_rows
 from desktop.services.status.vocabulary import Bucket
 from desktop.ui.dashboard.lead_list_model import LEAD, STATUS, TIME, LeadListModel
+from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.delegates import LinkCursor, LinkDelegate, StatusBadgeDelegate
 from desktop.ui.kit.formatting import plural
 from desktop.ui.kit.notify import Notifier
@@ -44,7 +45,6 @@ from desktop.ui.kit.prompts import Prompts
 from desktop.ui.kit.refresh import Refresher
 from desktop.ui.kit.roles import ID_ROLE, LINK_ROLE, SORT_ROLE
 from desktop.ui.leads.history_dialog import LeadHistoryDialog, show_lead_history
-from desktop.ui.shell.appstate import AppServices
 
 Index = QModelIndex | QPersistentModelIndex
 DELETED_MEANING = "Messages of this sequence to leads that have been deleted since it was created."

@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QWidget
 from desktop.services.reports import history
 from desktop.ui.dashboard.feed import FeedWidget
 from desktop.ui.dashboard.feed_models import RecentErrorsModel
+from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.notify import Notifier
-from desktop.ui.shell.appstate import AppServices
 
 LIMIT = 50
 

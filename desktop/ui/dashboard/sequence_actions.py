@@ -21,10 +21,10 @@ from desktop.services.sequences import resend
 from desktop.services.sequences.lifecycle import SequenceSummary
 from desktop.services.status.rules import InvalidTransition, SequenceAction, apply_action
 from desktop.services.status.vocabulary import Bucket
+from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.formatting import plural
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.prompts import Prompts
-from desktop.ui.shell.appstate import AppServices
 
 
 def allowed(summary: SequenceSummary | None, action: SequenceAction) -> bool:

@@ -8,8 +8,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
+from desktop.services.core.phones import normalize_phone
 from desktop.services.leads.importer import STORED, ImportReport, ReportRow, RowStatus
-from desktop.services.leads.phones import normalize_phone
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -26,9 +26,9 @@ from desktop.services.leads.importer import (
 from desktop.services.sequences.forecast import group_digits
 from desktop.ui.importer.pages import FilePage, MappingPage, ReportPage
 from desktop.ui.importer.table_models import RESULT_LABELS
+from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.form_style import FORM_STYLE
 from desktop.ui.kit.lifetime import run_for
-from desktop.ui.shell.appstate import AppServices
 
 PREVIEW_ROWS = 20
 

@@ -29,12 +29,12 @@ from desktop.services.reports import history
 from desktop.services.reports.history import HistoryEntry, LeadHistory
 from desktop.services.status.vocabulary import Bucket
 from desktop.services.twilio import error_catalog
+from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.delegates import StatusBadgeDelegate
 from desktop.ui.kit.formatting import format_full_time, format_time, plural
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.theme import BUCKET_SWATCHES
 from desktop.ui.leads.history_model import FROM, MESSAGE, STATUS, STEP, TIME, LeadHistoryModel
-from desktop.ui.shell.appstate import AppServices
 
 
 def show_lead_history(

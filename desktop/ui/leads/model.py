@@ -17,8 +17,8 @@ from PySide6.QtGui import QColor
 
 from desktop.services.leads import store as leads
 from desktop.services.leads.store import LeadRow
+from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.lifetime import run_for
-from desktop.ui.shell.appstate import AppServices
 
 Index = QModelIndex | QPersistentModelIndex
 

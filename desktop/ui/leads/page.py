@@ -31,11 +31,11 @@ from desktop.services.core.errors import UserError
 from desktop.services.core.wording import sentence
 from desktop.services.leads import store as leads
 from desktop.services.sequences.forecast import group_digits
+from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.form_style import FORM_STYLE, restyle
 from desktop.ui.kit.lifetime import run_for
 from desktop.ui.kit.prompts import Prompts
 from desktop.ui.leads.model import COLUMNS, LeadsTableModel
-from desktop.ui.shell.appstate import AppServices
 
 SEARCH_DELAY_MS = 300
 

@@ -26,16 +26,16 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.core.settings import TOKEN_KEY
-from desktop.services.core.settings_fields import (
+from desktop.services.settings_form import (
     FIELDS,
     Loaded,
     check_connection,
     field_error,
     load_settings,
 )
+from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.form_style import FORM_STYLE, restyle
 from desktop.ui.kit.lifetime import run_for
-from desktop.ui.shell.appstate import AppServices
 
 GROUPS = (
     ("Twilio account", ("twilio_account_sid", TOKEN_KEY, "sender", "twilio_api_url")),

@@ -28,12 +28,12 @@ from desktop import __version__
 from desktop.services.engine.engine import EngineStatus
 from desktop.services.reports import exports as reports
 from desktop.ui.dashboard.dock import DashboardDock, DashboardWidgetSpec
+from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.formatting import plural
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.prompts import Prompts
 from desktop.ui.kit.theme import STYLE_SHEET
 from desktop.ui.shell import hosted
-from desktop.ui.shell.appstate import AppServices
 from desktop.ui.shell.banner import NoticeArea
 from desktop.ui.shell.status_bar import EngineStatusBar
 

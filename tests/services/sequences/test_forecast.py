@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from desktop.services.engine.quiet_hours import Window
+from desktop.services.leads.quiet_hours import Window
 from desktop.services.leads.store import set_opted_out
 from desktop.services.sequences.forecast import (
     count_zones,

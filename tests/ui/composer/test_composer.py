@@ -14,7 +14,7 @@ from desktop.services.leads.store import set_opted_out
 from desktop.services.sequences import lifecycle as sequences
 from desktop.ui.composer.dialog import ComposerDialog
 from desktop.ui.composer.text_counter import highlighted_ranges
-from desktop.ui.shell.appstate import AppServices
+from desktop.ui.kit.appstate import AppServices
 from tests.helpers import add_leads
 
 OK_BODY = "Hi {first_name|there}, our spring sale starts Friday. Reply STOP to opt out."

@@ -14,7 +14,7 @@ from desktop.services.leads import store as leads
 from desktop.services.leads.importer import ImportReport
 from desktop.ui.importer.table_models import ImportReportModel, MappingPreviewModel
 from desktop.ui.importer.wizard import ImportWizard
-from desktop.ui.shell.appstate import AppServices
+from desktop.ui.kit.appstate import AppServices
 
 BAD_CSV = """Name,Mobile,Email,Tags
 Ana Lima,+1 415 555 0101,ana@example.com,vip

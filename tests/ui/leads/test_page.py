@@ -8,9 +8,9 @@ from PySide6.QtCore import QItemSelectionModel
 from PySide6.QtWidgets import QWidget
 
 from desktop.services.leads import store as leads
+from desktop.ui.kit.appstate import AppServices
 from desktop.ui.leads.model import PAGE_SIZE, LeadsTableModel
 from desktop.ui.leads.page import LeadsPage
-from desktop.ui.shell.appstate import AppServices
 from tests.helpers import add_leads
 
 

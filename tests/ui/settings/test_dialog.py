@@ -11,8 +11,8 @@ import pytest
 from desktop.models.db import sqlite_file
 from desktop.sandbox import CarrierSandbox, SandboxConfig
 from desktop.services.core.settings import TOKEN_KEY
+from desktop.ui.kit.appstate import AppServices
 from desktop.ui.settings.dialog import SettingsDialog
-from desktop.ui.shell.appstate import AppServices
 
 SID = "AC" + "0123456789abcdef" * 2
 TOKEN = "f00dfacecafe4bad1234567890abcdef"

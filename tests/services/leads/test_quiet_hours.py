@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from desktop.services.engine.quiet_hours import lead_zone, next_send_time
+from desktop.services.leads.quiet_hours import lead_zone, next_send_time
 
 DAY = (time(8, 0), time(21, 0))
 NIGHT_SHIFT = (time(22, 0), time(6, 0))

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from desktop.services.core.context import Context
 from desktop.services.engine.engine import Engine
 from desktop.services.twilio.connection import Connection
+from desktop.ui.kit.bridge import EngineBridge
 from desktop.ui.kit.tasks import TaskRunner
-from desktop.ui.shell.bridge import EngineBridge
 
 
 @dataclass

@@ -6,7 +6,7 @@ from datetime import datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from desktop.services.leads.phones import timezone_of
+from desktop.services.core.phones import timezone_of
 
 Window = tuple[time, time]
 
