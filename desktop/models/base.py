@@ -37,7 +37,8 @@ class UTCDateTime(TypeDecorator[datetime]):
     def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
         if value is None:
             return None
-        return value.replace(tzinfo=UTC)
+        stored: datetime = value  # the driver hands back a naive datetime
+        return stored.replace(tzinfo=UTC)
 
 
 def utcnow() -> datetime:
