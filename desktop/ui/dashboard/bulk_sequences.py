@@ -7,17 +7,7 @@ coalesced refresh of the changed rows on the task runner, never a query on the G
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPoint,
-    QSortFilterProxyModel,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -38,6 +28,7 @@ from desktop.ui.dashboard.sequence_actions import SequenceActions
 from desktop.ui.dashboard.sequences_model import COLUMNS, SequencesModel, column_of
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.delegates import LinkCursor, LinkDelegate, ProgressDelegate, StatusBadgeDelegate
+from desktop.ui.kit.enter_opens_row import EnterOpensRow
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.prompts import Prompts
 from desktop.ui.kit.refresh import Refresher
@@ -78,7 +69,6 @@ class BulkSequencesWidget(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = self._build_table()
-        self.table.installEventFilter(self)  # Enter opens what a click opens
         self.empty = QLabel("Loading sequences…")
         self.empty.setProperty("role", "emptyState")
         self.empty.setWordWrap(True)
@@ -153,7 +143,7 @@ class BulkSequencesWidget(QWidget):
         for i, column in enumerate(COLUMNS):
             if column.is_count:
                 table.setItemDelegateForColumn(i, self._links)
-            width = max(metrics.horizontalAdvance(column.title) + 40, 72)
+            width = max(metrics.horizontalAdvance(column.header) + 40, 72)
             header.resizeSection(i, width)
         header.resizeSection(column_of("status"), 130)
         header.resizeSection(column_of("progress"), 130)
@@ -161,6 +151,7 @@ class BulkSequencesWidget(QWidget):
         header.setSectionResizeMode(column_of("name"), QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(60)
         LinkCursor(table)
+        EnterOpensRow(table, self._open_from, opens=lambda index: bool(index.data(LINK_ROLE)))
         return table
 
     # -- data --------------------------------------------------------------------------
@@ -226,19 +217,6 @@ class BulkSequencesWidget(QWidget):
     def _on_clicked(self, index: QModelIndex) -> None:
         if index.data(LINK_ROLE):
             self._open_from(index)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.table
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
-            index = self.table.currentIndex()
-            if index.isValid() and index.data(LINK_ROLE):
-                self._open_from(index)
-                return True
-        return super().eventFilter(watched, event)
 
     def _open_from(self, index: QModelIndex) -> None:
         source = self.proxy.mapToSource(index)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from desktop.ui.dashboard.feed_models import FeedModel
 from desktop.ui.kit.appstate import AppServices
+from desktop.ui.kit.enter_opens_row import EnterOpensRow
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.refresh import Refresher
 from desktop.ui.kit.roles import ID_ROLE
@@ -36,7 +37,7 @@ class FeedWidget(QWidget):
     def __init__(
         self,
         services: AppServices,
-        model: FeedModel,
+        model: FeedModel[Any],
         fetch: Callable[[], list[Any]],
         *,
         table_name: str,
@@ -67,8 +68,8 @@ class FeedWidget(QWidget):
         for column, width in widths.items():
             header.resizeSection(column, width)
         header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
-        self.table.activated.connect(self._open)
         self.table.clicked.connect(self._open)
+        EnterOpensRow(self.table, self._open)
         self.empty = QLabel("Loading…")
         self.empty.setProperty("role", "emptyState")
         self.empty.setWordWrap(True)

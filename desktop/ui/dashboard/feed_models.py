@@ -2,103 +2,103 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 
 from desktop.services.reports.history import RecentError, Reply
 from desktop.ui.kit.formatting import format_full_time, format_time
 from desktop.ui.kit.roles import BADGE_ROLE, ID_ROLE, SORT_ROLE
+from desktop.ui.kit.table_model import Column, ColumnTableModel
 from desktop.ui.kit.theme import REPLY_SWATCHES, info_icon
 
-Index = QModelIndex | QPersistentModelIndex
+
+class FeedEntry(Protocol):
+    """What a feed's row has: when it happened and whose history it opens."""
+
+    @property
+    def time(self) -> datetime: ...
+
+    @property
+    def lead_id(self) -> int | None: ...
+
+
+FeedRow = TypeVar("FeedRow", bound=FeedEntry)
 REPLY_KINDS = {"opt_out": "Opt-out", "opt_in": "Opt-in", "reply": "Reply"}
+REPLY_KIND_MEANINGS = {
+    "opt_out": "The lead asked to receive no more texts; nothing more is sent.",
+    "opt_in": "The lead asked to receive texts again.",
+}
 
 
-class FeedModel(QAbstractTableModel):
-    columns: tuple[str, ...] = ()
+class FeedModel(ColumnTableModel[FeedRow]):
+    """A feed's rows; each opens its lead's history (ID_ROLE) and sorts by time."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
+    def __init__(
+        self,
+        columns: Sequence[Column[FeedRow]],
+        parent: QObject | None = None,
+        *,
+        tooltip: Callable[[FeedRow], Any] | None = None,
+    ) -> None:
+        row_roles: dict[int, Callable[[FeedRow], Any]] = {
+            ID_ROLE: lambda row: row.lead_id,
+            SORT_ROLE: lambda row: row.time.timestamp(),
+        }
+        if tooltip is not None:
+            row_roles[Qt.ItemDataRole.ToolTipRole] = tooltip
+        super().__init__(columns, parent, row_roles=row_roles)
 
-    def set_rows(self, rows: list[Any]) -> None:
-        if rows == self._rows:
-            return  # nothing new: keep selection and scroll position
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Any:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.columns)
-        ):
-            return self.columns[section]
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        return self.cell(self._rows[index.row()], index.column(), role)
-
-    def cell(self, row: Any, column: int, role: int) -> Any:
-        raise NotImplementedError
+    def set_rows(self, rows: Iterable[FeedRow]) -> None:
+        fresh = list(rows)
+        if fresh != self.rows:  # nothing new: keep selection and scroll position
+            super().set_rows(fresh)
 
 
-class RecentErrorsModel(FeedModel):
-    columns = ("Time", "Phone", "Error")
-
-    def cell(self, row: RecentError, column: int, role: int) -> Any:
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return (format_time(row.time), row.phone, f"{row.error_code} · {row.title}")[column]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return row.explanation
-        if role == Qt.ItemDataRole.DecorationRole and column == 2:
-            return info_icon()
-        if role == ID_ROLE:
-            return row.lead_id
-        if role == SORT_ROLE:
-            return row.time.timestamp()
-        return None
+ERROR_COLUMNS: tuple[Column[RecentError], ...] = (
+    Column("Time", lambda row: format_time(row.time)),
+    Column("Phone", lambda row: row.phone),
+    Column(
+        "Error",
+        lambda row: f"{row.error_code} · {row.title}",
+        roles={Qt.ItemDataRole.DecorationRole: lambda _row: info_icon()},
+    ),
+)
 
 
-class RepliesModel(FeedModel):
-    columns = ("Time", "From", "Kind", "Message")
+def _kind(row: Reply) -> str:
+    return REPLY_KINDS.get(row.action, "Reply")
 
-    def cell(self, row: Reply, column: int, role: int) -> Any:
-        kind = REPLY_KINDS.get(row.action, "Reply")
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return (format_time(row.time), row.phone, kind, row.body)[column]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == 2:
-                return {
-                    "opt_out": "The lead asked to receive no more texts; nothing more is sent.",
-                    "opt_in": "The lead asked to receive texts again.",
-                }.get(row.action, "A reply from the lead.")
-            return f"{format_full_time(row.time)}\n{row.body}"
-        if role == BADGE_ROLE and column == 2:
-            swatch = REPLY_SWATCHES.get(row.action, REPLY_SWATCHES["reply"])
-            return (kind, swatch.fg, swatch.bg)
-        if role == ID_ROLE:
-            return row.lead_id
-        if role == SORT_ROLE:
-            return row.time.timestamp()
-        return None
+
+def _kind_badge(row: Reply) -> tuple[str, str, str]:
+    swatch = REPLY_SWATCHES.get(row.action, REPLY_SWATCHES["reply"])
+    return (_kind(row), swatch.fg, swatch.bg)
+
+
+def _reply_tooltip(row: Reply) -> str:
+    return f"{format_full_time(row.time)}\n{row.body}"
+
+
+REPLY_COLUMNS: tuple[Column[Reply], ...] = (
+    Column("Time", lambda row: format_time(row.time), tooltip=_reply_tooltip),
+    Column("From", lambda row: row.phone, tooltip=_reply_tooltip),
+    Column(
+        "Kind",
+        _kind,
+        tooltip=lambda row: REPLY_KIND_MEANINGS.get(row.action, "A reply from the lead."),
+        roles={BADGE_ROLE: _kind_badge},
+    ),
+    Column("Message", lambda row: row.body, tooltip=_reply_tooltip),
+)
+
+
+class RecentErrorsModel(FeedModel[RecentError]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(ERROR_COLUMNS, parent, tooltip=lambda row: row.explanation)
+
+
+class RepliesModel(FeedModel[Reply]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(REPLY_COLUMNS, parent)

@@ -8,7 +8,6 @@ follows the engine: when its sequence changes, it reloads (coalesced, off the GU
 from __future__ import annotations
 
 from PySide6.QtCore import (
-    QEvent,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -16,7 +15,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -39,6 +38,7 @@ from desktop.services.status.vocabulary import Bucket
 from desktop.ui.dashboard.lead_list_model import LEAD, STATUS, TIME, LeadListModel
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.delegates import LinkCursor, LinkDelegate, StatusBadgeDelegate
+from desktop.ui.kit.enter_opens_row import EnterOpensRow
 from desktop.ui.kit.formatting import plural
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.prompts import Prompts
@@ -131,7 +131,6 @@ class LeadListDialog(QDialog):
         self.proxy.setSortRole(SORT_ROLE)
         self.filter_edit.textChanged.connect(self._filter)
         self.table = self._build_table()
-        self.table.installEventFilter(self)  # Enter opens what a click opens
         self.empty = QLabel("Loading…")
         self.empty.setProperty("role", "emptyState")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -193,6 +192,7 @@ class LeadListDialog(QDialog):
         table.clicked.connect(self._on_clicked)
         table.doubleClicked.connect(self._open_history_at)
         LinkCursor(table)
+        EnterOpensRow(table, self._open_history_at)  # and keeps Enter from closing the dialog
         return table
 
     # -- data --------------------------------------------------------------------------
@@ -281,19 +281,6 @@ class LeadListDialog(QDialog):
         )
         self.historyOpened.emit(dialog)
         return dialog
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.table
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
-            index = self.table.currentIndex()
-            if index.isValid():
-                self._open_history_at(index)
-                return True
-        return super().eventFilter(watched, event)
 
     def done(self, result: int) -> None:
         # The bridge connection dies with this QObject; a stopped refresher ignores notices.

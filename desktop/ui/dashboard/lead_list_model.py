@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 
 from desktop.services.reports.history import BucketRow
 from desktop.services.twilio import error_catalog
 from desktop.ui.kit.formatting import format_full_time, format_time
-from desktop.ui.kit.roles import BADGE_ROLE, ID_ROLE, LINK_ROLE, SORT_ROLE
+from desktop.ui.kit.roles import BADGE_ROLE, ID_ROLE, LINK_ROLE
+from desktop.ui.kit.table_model import Column, ColumnTableModel
 from desktop.ui.kit.theme import BUCKET_SWATCHES, info_icon
 
-Index = QModelIndex | QPersistentModelIndex
-
-COLUMNS: tuple[str, ...] = ("Lead", "Phone", "Step", "Status", "Error", "Time")
-LEAD, PHONE, STEP, STATUS, ERROR, TIME = range(len(COLUMNS))
+LEAD, PHONE, STEP, STATUS, ERROR, TIME = range(6)
 
 
 def error_text(row: BucketRow) -> str:
@@ -31,105 +27,58 @@ def status_text(row: BucketRow) -> str:
     return row.bucket.label
 
 
-class LeadListModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[BucketRow] = []
+def _error_explanation(row: BucketRow) -> str | None:
+    return error_catalog.explain(row.error_code).as_text() if row.error_code else None
 
-    def set_rows(self, rows: list[BucketRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
 
-    @property
-    def rows(self) -> list[BucketRow]:
-        return list(self._rows)
+def _status_badge(row: BucketRow) -> tuple[str, str, str]:
+    swatch = BUCKET_SWATCHES[row.bucket]
+    return (status_text(row), swatch.fg, swatch.bg)
 
-    def row_at(self, row: int) -> BucketRow:
-        return self._rows[row]
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._rows)
+COLUMNS: tuple[Column[BucketRow], ...] = (
+    Column(
+        "Lead",
+        lambda r: r.lead_name + (" (deleted)" if r.lead_deleted else ""),
+        tooltip=lambda r: f"Open {r.lead_name}'s history",
+        sort_key=lambda r: r.lead_name.casefold(),
+        roles={LINK_ROLE: lambda _r: True},
+    ),
+    Column("Phone", lambda r: r.phone),
+    Column(
+        "Step",
+        lambda r: str(r.step),
+        sort_key=lambda r: r.step,
+        alignment=Qt.AlignmentFlag.AlignCenter,
+    ),
+    Column(
+        "Status",
+        status_text,
+        tooltip=lambda r: _error_explanation(r) or r.bucket.meaning,
+        roles={BADGE_ROLE: _status_badge},
+    ),
+    Column(
+        "Error",
+        error_text,
+        tooltip=_error_explanation,
+        sort_key=lambda r: r.error_code or 0,
+        roles={Qt.ItemDataRole.DecorationRole: lambda r: info_icon() if r.error_code else None},
+    ),
+    Column(
+        "Time",
+        lambda r: format_time(r.time),
+        tooltip=lambda r: format_full_time(r.time),
+        sort_key=lambda r: r.time.timestamp() if r.time else 0.0,
+        header_tooltip="When the message last changed: delivered, failed, handed off or due.",
+    ),
+)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._display(row, column)
-        if role == ID_ROLE:
-            return row.lead_id
-        if role == LINK_ROLE:
-            return column == LEAD
-        if role == SORT_ROLE:
-            return self._sort_key(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return self._tooltip(row, column)
-        if role == Qt.ItemDataRole.DecorationRole and column == ERROR and row.error_code:
-            return info_icon()
-        if role == BADGE_ROLE and column == STATUS:
-            swatch = BUCKET_SWATCHES[row.bucket]
-            return (status_text(row), swatch.fg, swatch.bg)
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == STEP:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        return None
-
-    def _display(self, row: BucketRow, column: int) -> str:
-        if column == LEAD:
-            return row.lead_name + (" (deleted)" if row.lead_deleted else "")
-        if column == PHONE:
-            return row.phone
-        if column == STEP:
-            return str(row.step)
-        if column == STATUS:
-            return status_text(row)
-        if column == ERROR:
-            return error_text(row)
-        return format_time(row.time)
-
-    def _sort_key(self, row: BucketRow, column: int) -> Any:
-        if column == LEAD:
-            return row.lead_name.casefold()
-        if column == STEP:
-            return row.step
-        if column == ERROR:
-            return row.error_code or 0
-        if column == TIME:
-            return row.time.timestamp() if row.time else 0.0
-        return self._display(row, column)
-
-    def _tooltip(self, row: BucketRow, column: int) -> str | None:
-        if column == LEAD:
-            return f"Open {row.lead_name}'s history"
-        if column in (ERROR, STATUS) and row.error_code:
-            return error_catalog.explain(row.error_code).as_text()
-        if column == STATUS:
-            return row.bucket.meaning
-        if column == TIME:
-            return format_full_time(row.time)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        if role == Qt.ItemDataRole.ToolTipRole and section == TIME:
-            return "When the message last changed: delivered, failed, handed off or due."
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+class LeadListModel(ColumnTableModel[BucketRow]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(COLUMNS, parent, row_roles={ID_ROLE: lambda r: r.lead_id})
 
     def filter_text(self, row: int) -> str:
         """Everything the filter box matches against, in one string."""
-        r = self._rows[row]
+        r = self.row_at(row)
         return " ".join((r.lead_name, r.phone, status_text(r), error_text(r))).casefold()

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 from desktop.services.core.phones import normalize_phone
 from desktop.services.leads.importer import STORED, ImportReport, ReportRow, RowStatus
+from desktop.ui.kit.table_model import Column, ColumnTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -121,63 +122,58 @@ class MappingPreviewModel(QAbstractTableModel):
         return f"{name}\n→ {', '.join(fields)}" if fields else f"{name}\n(not imported)"
 
 
-class ImportReportModel(QAbstractTableModel):
+def _result_text(row: ReportRow) -> str:
+    label = RESULT_LABELS.get(row.status, str(row.status))
+    return f"{label} (see note)" if row.warning else label
+
+
+def _result_color(row: ReportRow) -> QColor | None:
+    if row.status not in STORED:
+        return PROBLEM
+    return WARNING if row.warning else None
+
+
+def _line(row: ReportRow) -> str:
+    return str(row.line)
+
+
+def _phone(row: ReportRow) -> str:
+    return row.phone
+
+
+def _message(row: ReportRow) -> str:
+    return row.message
+
+
+# Each cell's tooltip is its whole text: the report's sentences are longer than the column.
+REPORT_COLUMNS: tuple[Column[ReportRow], ...] = (
+    Column(
+        "Line",
+        _line,
+        tooltip=_line,
+        alignment=Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+    ),
+    Column(
+        "Result",
+        _result_text,
+        tooltip=_result_text,
+        roles={Qt.ItemDataRole.ForegroundRole: _result_color},
+    ),
+    Column("Phone", _phone, tooltip=_phone),
+    Column("What happened", _message, tooltip=_message),
+)
+
+
+class ImportReportModel(ColumnTableModel[ReportRow]):
     """Report rows: all of them, or only the ones that need the owner's attention."""
 
-    HEADERS = ("Line", "Result", "Phone", "What happened")
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[ReportRow] = []
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(REPORT_COLUMNS, parent)
 
     @staticmethod
     def needs_attention(row: ReportRow) -> bool:
         return row.status not in STORED or row.warning
 
     def set_report(self, report: ImportReport | None, attention_only: bool = True) -> None:
-        self.beginResetModel()
         rows = report.rows if report is not None else []
-        self._rows = [r for r in rows if self.needs_attention(r)] if attention_only else rows
-        self.endResetModel()
-
-    def row_at(self, row: int) -> ReportRow:
-        return self._rows[row]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            if column == 0:
-                return str(row.line)
-            if column == 1:
-                label = RESULT_LABELS.get(row.status, str(row.status))
-                return f"{label} (see note)" if row.warning else label
-            if column == 2:
-                return row.phone
-            return row.message
-        if role == Qt.ItemDataRole.ForegroundRole and column == 1:
-            if row.status not in STORED:
-                return PROBLEM
-            return WARNING if row.warning else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == 0:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
+        self.set_rows([r for r in rows if self.needs_attention(r)] if attention_only else rows)

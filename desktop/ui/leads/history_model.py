@@ -7,20 +7,18 @@ hovering anywhere on the row answers "why did this fail?".
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor
 
 from desktop.services.reports.history import HistoryEntry
 from desktop.ui.kit.formatting import format_full_time, format_time
 from desktop.ui.kit.roles import BADGE_ROLE, SORT_ROLE
+from desktop.ui.kit.table_model import Column, ColumnTableModel
 from desktop.ui.kit.theme import BUCKET_SWATCHES, REPLY_SWATCHES, info_icon
 
-Index = QModelIndex | QPersistentModelIndex
-
-COLUMNS: tuple[str, ...] = ("Time", "From", "Step", "Message", "Status")
-TIME, FROM, STEP, MESSAGE, STATUS = range(len(COLUMNS))
+TIME, FROM, STEP, MESSAGE, STATUS = range(5)
 REPLY_TINT = QColor("#f7f4fd")
 
 
@@ -32,88 +30,52 @@ def status_text(entry: HistoryEntry) -> str:
     return entry.status_label
 
 
-class LeadHistoryModel(QAbstractTableModel):
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._entries: list[HistoryEntry] = []
+def _status_badge(entry: HistoryEntry) -> tuple[str, str, str]:
+    swatch = REPLY_SWATCHES["reply"] if entry.bucket is None else BUCKET_SWATCHES[entry.bucket]
+    return (status_text(entry), swatch.fg, swatch.bg)
 
-    def set_entries(self, entries: list[HistoryEntry]) -> None:
-        self.beginResetModel()
-        self._entries = sorted(entries, key=lambda e: e.time)
-        self.endResetModel()
+
+COLUMNS: tuple[Column[HistoryEntry], ...] = (
+    Column("Time", lambda e: format_time(e.time), tooltip=lambda e: format_full_time(e.time)),
+    Column("From", lambda e: "You" if e.direction == "outbound" else "Lead"),
+    Column(
+        "Step",
+        lambda e: str(e.step) if e.step is not None else "",
+        alignment=Qt.AlignmentFlag.AlignCenter,
+    ),
+    Column("Message", lambda e: e.body or "(no text)", tooltip=lambda e: e.body),
+    Column(
+        "Status",
+        status_text,
+        tooltip=lambda e: e.bucket.meaning if e.bucket is not None else None,
+        roles={
+            BADGE_ROLE: _status_badge,
+            Qt.ItemDataRole.DecorationRole: lambda e: info_icon() if is_error(e) else None,
+        },
+        header_tooltip="Hover an error to see why it failed and what to do.",
+    ),
+)
+ROW_ROLES = {
+    # The explanation wins over every column's own tooltip: the whole row answers "why?".
+    Qt.ItemDataRole.ToolTipRole: lambda e: e.explanation if is_error(e) else None,
+    Qt.ItemDataRole.BackgroundRole: lambda e: REPLY_TINT if e.direction == "inbound" else None,
+    SORT_ROLE: lambda e: e.time.timestamp(),
+}
+
+
+class LeadHistoryModel(ColumnTableModel[HistoryEntry]):
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(COLUMNS, parent, row_roles=ROW_ROLES)
+
+    def set_entries(self, entries: Iterable[HistoryEntry]) -> None:
+        self.set_rows(sorted(entries, key=lambda e: e.time))
 
     def entry(self, row: int) -> HistoryEntry:
-        return self._entries[row]
+        return self.row_at(row)
 
     @property
     def entries(self) -> list[HistoryEntry]:
-        return list(self._entries)
+        return self.rows
 
     def error_rows(self) -> list[int]:
-        return [row for row, entry in enumerate(self._entries) if is_error(entry)]
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._entries)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._entries):
-            return None
-        entry = self._entries[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._display(entry, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if is_error(entry):
-                return entry.explanation
-            if column == TIME:
-                return format_full_time(entry.time)
-            if column == STATUS and entry.bucket is not None:
-                return entry.bucket.meaning
-            if column == MESSAGE:
-                return entry.body
-            return None
-        if role == Qt.ItemDataRole.DecorationRole and column == STATUS and is_error(entry):
-            return info_icon()
-        if role == BADGE_ROLE and column == STATUS:
-            if entry.bucket is None:
-                swatch = REPLY_SWATCHES["reply"]
-            else:
-                swatch = BUCKET_SWATCHES[entry.bucket]
-            return (status_text(entry), swatch.fg, swatch.bg)
-        if role == Qt.ItemDataRole.BackgroundRole and entry.direction == "inbound":
-            return REPLY_TINT
-        if role == SORT_ROLE:
-            return entry.time.timestamp()
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == STEP:
-            return int(Qt.AlignmentFlag.AlignCenter)
-        return None
-
-    def _display(self, entry: HistoryEntry, column: int) -> str:
-        if column == TIME:
-            return format_time(entry.time)
-        if column == FROM:
-            return "You" if entry.direction == "outbound" else "Lead"
-        if column == STEP:
-            return str(entry.step) if entry.step is not None else ""
-        if column == MESSAGE:
-            return entry.body or "(no text)"
-        return status_text(entry)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
-        if role == Qt.ItemDataRole.ToolTipRole and section == STATUS:
-            return "Hover an error to see why it failed and what to do."
-        return None
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return [row for row, entry in enumerate(self.rows) if is_error(entry)]

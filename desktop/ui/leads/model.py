@@ -8,40 +8,82 @@ an older search or tag is dropped.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
-from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
 from desktop.services.leads import store as leads
 from desktop.services.leads.store import LeadRow
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.lifetime import run_for
+from desktop.ui.kit.table_model import Column, ColumnTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 
 PAGE_SIZE = 200
-COLUMNS = ("Name", "Phone", "Email", "Tags", "Time zone", "Texts")
-NAME, PHONE, EMAIL, TAGS, ZONE, TEXTS = range(len(COLUMNS))
 LEAD_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 OPTED_OUT = QColor("#b3261e")
 MUTED = QColor("#80868b")
+NO_ZONE_TIP = "No time zone given: quiet hours follow the area code of the number"
 
 
-class LeadsTableModel(QAbstractTableModel):
+def _column(
+    header: str,
+    display: Callable[[LeadRow], str],
+    *,
+    tooltip: Callable[[LeadRow], str | None] | None = None,
+    foreground: Callable[[LeadRow], QColor | None] | None = None,
+) -> Column[LeadRow]:
+    """A leads column; its tooltip is its text unless told otherwise (long cells are cut)."""
+    return Column(
+        header,
+        display,
+        tooltip=tooltip or (lambda lead: display(lead) or None),
+        roles={Qt.ItemDataRole.ForegroundRole: foreground} if foreground else {},
+    )
+
+
+COLUMNS: tuple[Column[LeadRow], ...] = (
+    _column(
+        "Name",
+        lambda lead: lead.full_name or "(no name)",
+        foreground=lambda lead: None if lead.full_name else MUTED,
+    ),
+    _column("Phone", lambda lead: lead.phone),
+    _column("Email", lambda lead: lead.email),
+    _column("Tags", lambda lead: ", ".join(lead.tags)),
+    _column(
+        "Time zone",
+        lambda lead: lead.timezone or "from the number",
+        tooltip=lambda lead: lead.timezone or NO_ZONE_TIP,
+        foreground=lambda lead: None if lead.timezone else MUTED,
+    ),
+    _column(
+        "Texts",
+        lambda lead: "Opted out" if lead.opted_out else "Allowed",
+        tooltip=lambda lead: (
+            "Opted out: gets no texts (replied STOP or was marked by you)"
+            if lead.opted_out
+            else "Can receive texts"
+        ),
+        foreground=lambda lead: OPTED_OUT if lead.opted_out else None,
+    ),
+)
+
+
+class LeadsTableModel(ColumnTableModel[LeadRow]):
     loadingChanged = Signal(bool)
     totalChanged = Signal(int)
     loadFailed = Signal(str)
 
     def __init__(
-        self, services: AppServices, parent: Any = None, page_size: int = PAGE_SIZE
+        self, services: AppServices, parent: QObject | None = None, page_size: int = PAGE_SIZE
     ) -> None:
-        super().__init__(parent)
+        super().__init__(COLUMNS, parent, row_roles={LEAD_ID_ROLE: lambda lead: lead.id})
         self.services = services
         self.page_size = page_size
-        self._rows: list[LeadRow] = []
         self._total: int | None = None  # None until the count for this filter arrives
         self._search = ""
         self._tag: str | None = None
@@ -75,10 +117,8 @@ class LeadsTableModel(QAbstractTableModel):
         """Start again from the first page (after a filter change or an import)."""
         self._generation += 1
         generation = self._generation
-        self.beginResetModel()
-        self._rows = []
         self._total = None
-        self.endResetModel()
+        self.set_rows([])
         ctx, search, tag, size = self.services.ctx, self._search, self._tag, self.page_size
 
         def first_page() -> tuple[int, list[LeadRow]]:
@@ -97,12 +137,12 @@ class LeadsTableModel(QAbstractTableModel):
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
         if parent.isValid() or self._fetching or self._total is None:
             return False
-        return len(self._rows) < self._total
+        return self.rowCount() < self._total
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if not self.canFetchMore(parent):
             return
-        generation, offset = self._generation, len(self._rows)
+        generation, offset = self._generation, self.rowCount()
         ctx, search, tag, size = self.services.ctx, self._search, self._tag, self.page_size
         self._set_fetching(True)
         run_for(
@@ -121,27 +161,19 @@ class LeadsTableModel(QAbstractTableModel):
         if generation != self._generation:
             return
         self._total = result[0]
-        self._append(result[1])
+        self.append_rows(result[1])
         self._set_fetching(False)
         self.totalChanged.emit(self._total)
 
     def _page(self, generation: int, offset: int, rows: list[LeadRow]) -> None:
-        if generation != self._generation or offset != len(self._rows):
+        if generation != self._generation or offset != self.rowCount():
             return  # for another filter, or rows were removed meanwhile: the view asks again
-        self._append(rows)
+        self.append_rows(rows)
         if len(rows) < self.page_size and self._total is not None:
             # Leads were deleted elsewhere since the count: the end came early.
-            self._total = len(self._rows)
+            self._total = self.rowCount()
             self.totalChanged.emit(self._total)
         self._set_fetching(False)
-
-    def _append(self, rows: list[LeadRow]) -> None:
-        if not rows:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self._rows.extend(rows)
-        self.endInsertRows()
 
     def _failed(self, generation: int, message: str) -> None:
         if generation != self._generation:
@@ -152,21 +184,18 @@ class LeadsTableModel(QAbstractTableModel):
     # -- local updates after a change made through the services ------------------------------
 
     def lead_at(self, row: int) -> LeadRow:
-        return self._rows[row]
+        return self.row_at(row)
 
     def rows_of(self, ids: Iterable[int]) -> list[int]:
         wanted = set(ids)
-        return [i for i, lead in enumerate(self._rows) if lead.id in wanted]
+        return [i for i, lead in enumerate(self.rows) if lead.id in wanted]
 
     def remove_ids(self, ids: Iterable[int]) -> int:
         """Drop deleted leads from the table without reloading (the scroll position stays)."""
         rows = self.rows_of(ids)
-        for row in reversed(rows):
-            self.beginRemoveRows(QModelIndex(), row, row)
-            del self._rows[row]
-            self.endRemoveRows()
+        self.remove_rows(rows)
         if self._total is not None:
-            self._total = max(len(self._rows), self._total - len(rows))
+            self._total = max(self.rowCount(), self._total - len(rows))
             self.totalChanged.emit(self._total)
         return len(rows)
 
@@ -180,68 +209,7 @@ class LeadsTableModel(QAbstractTableModel):
     ) -> None:
         added, removed = set(add_tags), set(remove_tags)
         for row in self.rows_of(ids):
-            lead = self._rows[row]
+            lead = self.row_at(row)
             tags = tuple(sorted((set(lead.tags) | added) - removed))
             flag = lead.opted_out if opted_out is None else opted_out
-            self._rows[row] = replace(lead, tags=tags, opted_out=flag)
-            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-
-    # -- the model interface -----------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        lead = self._rows[index.row()]
-        column = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(lead, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if column == TEXTS:
-                return (
-                    "Opted out: gets no texts (replied STOP or was marked by you)"
-                    if lead.opted_out
-                    else "Can receive texts"
-                )
-            if column == ZONE and not lead.timezone:
-                return "No time zone given: quiet hours follow the area code of the number"
-            return self._display(lead, column) or None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if column == ZONE and not lead.timezone:
-                return MUTED
-            if column == TEXTS and lead.opted_out:
-                return OPTED_OUT
-            if column == NAME and not lead.full_name:
-                return MUTED
-            return None
-        if role == LEAD_ID_ROLE:
-            return lead.id
-        return None
-
-    @staticmethod
-    def _display(lead: LeadRow, column: int) -> str:
-        if column == NAME:
-            return lead.full_name or "(no name)"
-        if column == PHONE:
-            return lead.phone
-        if column == EMAIL:
-            return lead.email
-        if column == TAGS:
-            return ", ".join(lead.tags)
-        if column == ZONE:
-            return lead.timezone or "from the number"
-        return "Opted out" if lead.opted_out else "Allowed"
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
-        return str(section + 1)
+            self.replace_row(row, replace(lead, tags=tags, opted_out=flag))

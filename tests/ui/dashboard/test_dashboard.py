@@ -179,5 +179,10 @@ def test_feeds_explain_errors_and_open_the_history(
 
     replies = RepliesWidget(pop_services)
     qtbot.addWidget(replies)
+    replies.show()
     qtbot.waitUntil(lambda: replies.model.rowCount() == 1, timeout=5000)
     assert replies.model.index(0, 3).data() == "Thanks, see you!"
+    replies.table.setCurrentIndex(replies.model.index(0, 3))
+    qtbot.keyClick(replies.table, Qt.Key.Key_Return)  # the keyboard opens what a click opens
+    qtbot.waitUntil(lambda: bool(replies.findChildren(LeadHistoryDialog)), timeout=3000)
+    assert replies.findChildren(LeadHistoryDialog)[0].lead_id == replies.model.row_at(0).lead_id

@@ -11,7 +11,8 @@ from desktop.services.sequences import lifecycle as sequences
 from desktop.services.status.vocabulary import BUCKET_ORDER, OUTBOX_INFO, Bucket, SequenceStatus
 from desktop.services.twilio import error_catalog
 from desktop.ui.dashboard.feed_models import RecentErrorsModel, RepliesModel
-from desktop.ui.dashboard.lead_list_model import ERROR, LeadListModel
+from desktop.ui.dashboard.lead_list_dialog import LeadListFilter
+from desktop.ui.dashboard.lead_list_model import ERROR, TIME, LeadListModel
 from desktop.ui.dashboard.sequences_model import COLUMNS, SequencesModel, column_of
 from desktop.ui.kit.roles import LINK_ROLE, SORT_ROLE, STATUS_ROLE
 from desktop.ui.leads.history_model import STATUS, LeadHistoryModel
@@ -84,6 +85,23 @@ def test_lead_list_model_passes_the_model_tester(
         tip = model.index(r, ERROR).data(Qt.ItemDataRole.ToolTipRole)
         assert tip == error_catalog.explain(code).as_text()
         assert model.index(r, 0).data(LINK_ROLE) is True
+
+
+def test_lead_list_filter_passes_the_model_tester(
+    qtmodeltester, pop_services, populated: Populated
+) -> None:
+    model = LeadListModel()
+    proxy = LeadListFilter()
+    proxy.setSourceModel(model)
+    proxy.setSortRole(SORT_ROLE)
+    proxy.sort(TIME, Qt.SortOrder.DescendingOrder)
+    qtmodeltester.check(proxy)
+    model.set_rows(history.messages_in_bucket(pop_services.ctx, populated.sent_id, Bucket.ERROR))
+    qtmodeltester.check(proxy)
+    proxy.set_needle("30008")
+    qtmodeltester.check(proxy)
+    assert proxy.rowCount() == 1
+    assert proxy.index(0, ERROR).data().startswith("30008")
 
 
 def test_lead_history_model_error_row_explains(

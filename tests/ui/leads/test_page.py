@@ -51,6 +51,12 @@ def test_model_passes_the_qt_model_tester(qtbot, qtmodeltester, services) -> Non
     qtbot.waitUntil(lambda: model.rowCount() == 20)
     qtmodeltester.check(model)
     assert model.data(model.index(0, 3)) == "vip"
+    first, second = model.lead_at(0).id, model.lead_at(1).id
+    model.update_ids([first], opted_out=True, add_tags=["spring"])  # a change in place
+    assert model.remove_ids([second]) == 1
+    qtmodeltester.check(model)
+    assert model.rowCount() == 19 and model.total == 29
+    assert model.data(model.index(0, 3)) == "spring, vip"
 
 
 def test_rows_load_lazily_as_the_view_asks(qtbot, services) -> None:
