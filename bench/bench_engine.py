@@ -28,20 +28,20 @@ from desktop.sandbox import CarrierSandbox, Outcome, SandboxConfig
 from desktop.services.core.context import Context
 from desktop.services.engine.engine import Engine
 from desktop.services.engine.rate_limit import RateLimiter
-from desktop.services.sequences import lifecycle as sequences
+from desktop.services.sequences import builder
 from desktop.services.status.transitions import move
 from desktop.services.status.vocabulary import Bucket, EventKind
 from desktop.services.twilio.connection import Connection
 from desktop.services.twilio.gateway import Gateway
 
-STEP = [sequences.StepSpec("Spring sale this weekend. Reply STOP to opt out")]
+STEP = [builder.StepSpec("Spring sale this weekend. Reply STOP to opt out")]
 
 
 def prepare(folder: Path, name: str, leads: int, rate: int) -> Context:
     ctx = fresh_context(folder, name)
     ctx.settings.set_many({"quiet_hours": "off", "rate_limit": str(rate)})
     bulk_leads(ctx, leads)
-    sequences.create_sequence(ctx, "bench", STEP, sequences.LeadSelection(all=True))
+    builder.create_sequence(ctx, "bench", STEP, builder.LeadSelection(all=True))
     return ctx
 
 
@@ -186,7 +186,7 @@ def polling_benchmark(folder: Path, count: int = 10_000) -> None:
     ctx = fresh_context(folder, "poll.db")
     ctx.settings.set_many({"quiet_hours": "off"})
     bulk_leads(ctx, count)
-    sequences.create_sequence(ctx, "poll", STEP, sequences.LeadSelection(all=True))
+    builder.create_sequence(ctx, "poll", STEP, builder.LeadSelection(all=True))
     with CarrierSandbox(SandboxConfig.fast(seed=2, outcome_weights={"silent": 1.0})) as sandbox:
         # Hand the messages to the sandbox in-process (fast), and record them as handed off.
         now = ctx.now()

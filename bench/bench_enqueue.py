@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import bulk_leads, fresh_context, machine
-from desktop.services.sequences import lifecycle as sequences
+from desktop.services.sequences import builder
 
 LEADS = 100_000
 
@@ -71,14 +71,14 @@ def textdesk(folder: Path) -> tuple[float, float]:
     ctx = fresh_context(folder, "textdesk.db")
     bulk_leads(ctx, LEADS)
     steps = [
-        sequences.StepSpec("Hi {first_name}, spring sale. Reply STOP to opt out"),
-        sequences.StepSpec("Last day!"),
+        builder.StepSpec("Hi {first_name}, spring sale. Reply STOP to opt out"),
+        builder.StepSpec("Last day!"),
     ]
-    selection = sequences.LeadSelection(all=True)
+    selection = builder.LeadSelection(all=True)
     start = time.perf_counter()
-    check = sequences.preflight(ctx, steps, selection)
+    check = builder.preflight(ctx, steps, selection)
     checked = time.perf_counter()
-    result = sequences.create_sequence(ctx, "bench", steps, selection)
+    result = builder.create_sequence(ctx, "bench", steps, selection)
     total = time.perf_counter() - start
     assert result.messages == 2 * LEADS
     ctx.close()

@@ -18,14 +18,21 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from logging.handlers import RotatingFileHandler
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QThreadPool, QTimer
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QMessageLogContext,
+    QObject,
+    QThreadPool,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from desktop.models.db import default_data_dir
 from desktop.paths import app_icon_path
 from desktop.sandbox import SandboxConfig
 from desktop.services import demo as demo_data
@@ -226,19 +233,22 @@ class _FirstPaint(QObject):
         QApplication.quit()
 
 
-def _log_to_file() -> None:
-    """A desktop app has no console: keep a small log beside the data for "details"."""
-    try:
-        folder = default_data_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(
-            folder / "textdesk.log", maxBytes=1_000_000, backupCount=2, encoding="utf-8"
-        )
-    except OSError:
-        return
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.setLevel(logging.INFO)
-    logging.getLogger().addHandler(handler)
+def _qt_messages_to_log() -> None:
+    """Qt's own warnings go to the log file like everything else, not to a console that a
+    desktop app does not have."""
+    logger = logging.getLogger("qt")
+    levels = {
+        QtMsgType.QtDebugMsg: logging.DEBUG,
+        QtMsgType.QtInfoMsg: logging.INFO,
+        QtMsgType.QtWarningMsg: logging.WARNING,
+        QtMsgType.QtCriticalMsg: logging.ERROR,
+        QtMsgType.QtFatalMsg: logging.CRITICAL,
+    }
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        logger.log(levels.get(kind, logging.WARNING), "%s", message)
+
+    qInstallMessageHandler(handler)
 
 
 def _install_excepthook(window: MainWindow) -> None:
@@ -264,7 +274,7 @@ def run_gui(db_url: str | None = None, demo: bool = False) -> int:
     qt_app.setApplicationName("TextDesk")
     qt_app.setOrganizationName("TextDesk")
     qt_app.setApplicationDisplayName("TextDesk")
-    _log_to_file()
+    _qt_messages_to_log()
     exit_after_paint = os.environ.get(EXIT_AFTER_PAINT_ENV) == "1"
     previous_hook = sys.excepthook
     code = 0

@@ -1,7 +1,7 @@
 """Where TextDesk's own files are, from a source tree or from a PyInstaller bundle.
 
 The one place that knows about `sys._MEIPASS`: everything bundled (resources, Alembic
-migrations) is found through here.
+migrations, data files such as the Twilio error catalog) is found through here.
 """
 
 from __future__ import annotations
@@ -9,7 +9,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+APP_NAME = "TextDesk"
 _SOURCE_ROOT = Path(__file__).resolve().parent.parent
+
+
+def default_data_dir() -> Path:
+    """The user's data folder: the default database, its backups and the log file."""
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def bundle_root() -> Path:
@@ -25,6 +33,16 @@ def resource_path(*parts: str) -> Path:
 
 def migrations_path() -> Path:
     return bundle_root() / "desktop" / "models" / "migrations"
+
+
+def package_data_path(*parts: str) -> Path:
+    """A data file that lives beside the code in the `desktop` package, e.g.
+    ``package_data_path("services", "twilio", "errors.toml")``.
+
+    The same path works from a checkout, an installed wheel (package data) and a bundle
+    (packaging/textdesk.spec puts each such file at the same place under the bundle root).
+    """
+    return bundle_root().joinpath("desktop", *parts)
 
 
 def app_icon_path() -> Path:

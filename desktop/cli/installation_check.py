@@ -23,7 +23,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -167,7 +167,7 @@ def _check_qt(db_url: str) -> str:
     global _qt_app
     from PySide6.QtCore import QCoreApplication, qVersion
     from PySide6.QtGui import QPixmap
-    from PySide6.QtWidgets import QApplication, QMainWindow
+    from PySide6.QtWidgets import QApplication
 
     from desktop.paths import app_icon_path
 
@@ -178,26 +178,16 @@ def _check_qt(db_url: str) -> str:
             os.environ["QT_QPA_PLATFORM"] = "offscreen"
         _qt_app = QApplication([sys.argv[0] if sys.argv else "textdesk"])
     platform = QApplication.platformName()
-    build_app: Callable[..., Any] | None
+    from desktop.app import build_app
+
+    textdesk = build_app(db_url, demo=True, start_services=False)
     try:
-        from desktop.app import build_app
-    except ModuleNotFoundError as exc:
-        if exc.name != "desktop.app":
-            raise  # a Qt module or a dependency missing from the bundle: that is the news
-        build_app = None
-    if build_app is not None:
-        textdesk = build_app(db_url, demo=True, start_services=False)
-        try:
-            window = textdesk.window
-            if window.objectName() != "mainWindow":
-                raise RuntimeError(f"the main window is named {window.objectName()!r}")
-            _paint(window)
-        finally:
-            textdesk.shutdown()
-    else:  # the window is not part of this build yet; still prove widgets can paint
-        window = QMainWindow()
+        window = textdesk.window
+        if window.objectName() != "mainWindow":
+            raise RuntimeError(f"the main window is named {window.objectName()!r}")
         _paint(window)
-        window.deleteLater()
+    finally:
+        textdesk.shutdown()
     QCoreApplication.processEvents()
     # Bundled resources are found through desktop.paths, like the migrations were.
     icon = app_icon_path()
@@ -221,7 +211,7 @@ def _send_one(ctx: Any) -> tuple[int, float]:
     from desktop.models import Lead, Message
     from desktop.sandbox import Outcome, SandboxConfig
     from desktop.services.engine.engine import Engine
-    from desktop.services.sequences import lifecycle as sequences
+    from desktop.services.sequences import builder
     from desktop.services.status.vocabulary import Bucket
     from desktop.services.twilio.connection import open_connection
 
@@ -245,11 +235,11 @@ def _send_one(ctx: Any) -> tuple[int, float]:
                         opted_out=False,
                     )
                 )
-            sequence_id = sequences.create_sequence(
+            sequence_id = builder.create_sequence(
                 ctx,
                 "Self-check",
-                [sequences.StepSpec(BODY)],
-                sequences.LeadSelection(all=True),
+                [builder.StepSpec(BODY)],
+                builder.LeadSelection(all=True),
                 accept_warnings=True,
             ).sequence_id
             engine = Engine(ctx, connection, dispatch_interval=0.2)

@@ -16,20 +16,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import platformdirs
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from desktop import paths
+
 log = logging.getLogger(__name__)
 
-APP_NAME = "TextDesk"
 DB_ENV = "TEXTDESK_DB"
 BUSY_TIMEOUT_MS = 30_000
-
-
-def default_data_dir() -> Path:
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
 def resolve_db_url(cli_value: str | None = None, *, demo: bool = False) -> str:
@@ -41,7 +37,7 @@ def resolve_db_url(cli_value: str | None = None, *, demo: bool = False) -> str:
     value = cli_value or os.environ.get(DB_ENV)
     if not value:
         name = "textdesk-demo.db" if demo else "textdesk.db"
-        return f"sqlite:///{default_data_dir() / name}"
+        return f"sqlite:///{paths.default_data_dir() / name}"
     if "://" not in value:
         return f"sqlite:///{Path(value).expanduser().resolve()}"
     return value
@@ -105,6 +101,12 @@ class Database:
     def read(self) -> Iterator[Session]:
         with self._read() as session:
             yield session
+
+    @contextmanager
+    def read_connection(self) -> Iterator[Connection]:
+        """A Core-only read, for queries that need no ORM objects (cheaper to compile)."""
+        with self.engine.connect() as connection:
+            yield connection
 
     @contextmanager
     def write(self) -> Iterator[Session]:

@@ -18,6 +18,7 @@ from desktop.sandbox import CarrierSandbox, Outcome
 from desktop.services.core.context import Context
 from desktop.services.core.ui_prefs import get_value, set_value
 from desktop.services.leads import store as leads
+from desktop.services.sequences import builder
 from desktop.services.sequences import lifecycle as sequences
 
 SEEDED_KEY = "demo_seeded_at"
@@ -113,41 +114,41 @@ def seed_demo(ctx: Context) -> SeedResult | None:
     by_role = {lead.role: ids[lead.phone] for lead in DEMO_LEADS if lead.role}
 
     # The canceled one: prepared for tomorrow, then called off.
-    holiday = sequences.create_sequence(
+    holiday = builder.create_sequence(
         ctx,
         "Holiday hours notice",
         [
-            sequences.StepSpec(
+            builder.StepSpec(
                 "Hi {first_name}, Maple & Main is closed Monday for the holiday. "
                 "Reply STOP to opt out."
             )
         ],
-        sequences.LeadSelection(tag="vip"),
+        builder.LeadSelection(tag="vip"),
         start_at=now + timedelta(days=1),
     )
     sequences.cancel(ctx, holiday.sequence_id)
     # The scheduled one: waits three days, so it stays In-queue.
-    loyalty = sequences.create_sequence(
+    loyalty = builder.create_sequence(
         ctx,
         "Loyalty card reminder",
         [
-            sequences.StepSpec(
+            builder.StepSpec(
                 "{first_name}, your 10th coffee is on us this month. "
                 "Show this text at the counter. Reply STOP to opt out."
             )
         ],
-        sequences.LeadSelection(tag="newsletter"),
+        builder.LeadSelection(tag="newsletter"),
         start_at=now + timedelta(days=3),
     )
     # The running one, created last so it tops the table.
-    open_house = sequences.create_sequence(
+    open_house = builder.create_sequence(
         ctx,
         "Spring open house",
         [
-            sequences.StepSpec(OPEN_HOUSE_STEPS[0]),
-            sequences.StepSpec(OPEN_HOUSE_STEPS[1], delay=timedelta(minutes=2)),
+            builder.StepSpec(OPEN_HOUSE_STEPS[0]),
+            builder.StepSpec(OPEN_HOUSE_STEPS[1], delay=timedelta(minutes=2)),
         ],
-        sequences.LeadSelection(tag="customers"),
+        builder.LeadSelection(tag="customers"),
         start_at=now,
     )
     # A lead deleted after the sequence was created shows in the Deleted leads column.

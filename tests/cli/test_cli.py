@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.cli.parser import main
+from desktop.cli import main
 from desktop.services.core.context import Context
 from tests.helpers import add_leads
 

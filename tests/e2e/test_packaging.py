@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.cli import self_check as check
+from desktop.cli import installation_check as check
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
@@ -73,7 +73,7 @@ def test_self_check_passes_and_leaves_the_users_things_alone(
 
 
 def test_the_cli_runs_the_self_check(check_log: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from desktop.cli.parser import main
+    from desktop.cli import main
 
     assert main(["self-check"]) == 0
     assert OK_LINE.fullmatch(capsys.readouterr().out.strip())

@@ -13,6 +13,7 @@ import pytest
 
 from desktop.sandbox import CarrierSandbox, SandboxConfig
 from desktop.services.core.context import Context
+from desktop.services.sequences import builder
 from desktop.services.sequences import lifecycle as sequences
 from desktop.services.status.transitions import counts_by_sequence, recount
 from desktop.services.status.vocabulary import Bucket, SequenceStatus
@@ -39,14 +40,14 @@ def test_sigkill_at_random_moments(tmp_path: Path) -> None:
     ctx = Context.open(db_url)
     fast_settings(ctx, rate_limit="40", carrier_window="2s")
     add_leads(ctx, LEADS)
-    sid = sequences.create_sequence(
+    sid = builder.create_sequence(
         ctx,
         "Kill",
         [
-            sequences.StepSpec("Step one. Reply STOP to opt out"),
-            sequences.StepSpec("Step two"),
+            builder.StepSpec("Step one. Reply STOP to opt out"),
+            builder.StepSpec("Step two"),
         ],
-        sequences.LeadSelection(all=True),
+        builder.LeadSelection(all=True),
     ).sequence_id
     rng = random.Random(20261126)
     config = SandboxConfig.fast(seed=8, latency=0.03, rate_drop_after_create=0.02)

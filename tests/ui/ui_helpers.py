@@ -17,6 +17,7 @@ from desktop.models import Lead
 from desktop.sandbox import CarrierSandbox, Outcome, SandboxConfig
 from desktop.services.core.context import Context
 from desktop.services.leads import store as leads
+from desktop.services.sequences import builder
 from desktop.services.sequences import lifecycle as sequences
 from desktop.services.status.vocabulary import Bucket
 from desktop.ui.kit.prompts import Prompts
@@ -53,16 +54,16 @@ def build_populated(folder: Path) -> Populated:
     for phone, first in ((INVALID, "Ivan"), (UNKNOWN_ERROR, "Uma"), (REPLIER, "Rita")):
         ids[phone] = _add(ctx, phone, first, "Example")
     ids[GONE] = _add(ctx, GONE, "Gary", "Gone")
-    step = [sequences.StepSpec("Spring sale this weekend! Reply STOP to opt out")]
-    sent_id = sequences.create_sequence(
-        ctx, "Spring sale", step, sequences.LeadSelection(all=True), stop_on_reply=False
+    step = [builder.StepSpec("Spring sale this weekend! Reply STOP to opt out")]
+    sent_id = builder.create_sequence(
+        ctx, "Spring sale", step, builder.LeadSelection(all=True), stop_on_reply=False
     ).sequence_id
     leads.delete_leads(ctx, [ids[GONE]])
-    later_id = sequences.create_sequence(
+    later_id = builder.create_sequence(
         ctx,
         "Autumn preview",
-        [sequences.StepSpec("Autumn is coming. Reply STOP to opt out")],
-        sequences.LeadSelection(all=True),
+        [builder.StepSpec("Autumn is coming. Reply STOP to opt out")],
+        builder.LeadSelection(all=True),
         start_at=ctx.now() + timedelta(days=30),
     ).sequence_id
     config = SandboxConfig.fast(seed=5, outcome_weights={"delivered": 1.0})

@@ -38,7 +38,22 @@ class SecretStore:
     def __init__(self, file: Path, scope: str) -> None:
         self.file = file
         self.scope = hashlib.sha256(scope.encode()).hexdigest()[:12]
-        self._keyring = _usable_keyring()
+        self._probed = False
+        self._backend: object | None = None
+
+    # Probing the keyring imports it and asks the desktop for a backend (tens of ms): done
+    # the first time a secret is needed, not by every command that opens the database.
+    @property
+    def _keyring(self) -> object | None:
+        if not self._probed:
+            self._backend = _usable_keyring()
+            self._probed = True
+        return self._backend
+
+    @_keyring.setter
+    def _keyring(self, value: object | None) -> None:
+        self._backend = value
+        self._probed = True
 
     @property
     def uses_keyring(self) -> bool:

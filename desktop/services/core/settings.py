@@ -21,10 +21,10 @@ import platformdirs
 from sqlalchemy import select
 
 from desktop.models import Setting
-from desktop.models.db import APP_NAME, Database, sqlite_file
+from desktop.models.db import Database, sqlite_file
+from desktop.paths import APP_NAME
 from desktop.services.core.durations import format_duration, parse_duration
 from desktop.services.core.errors import UserError
-from desktop.services.core.phones import is_e164, is_valid_region
 from desktop.services.core.secrets_store import SecretStore, mask_secret
 
 TOKEN_KEY = "twilio_auth_token"
@@ -81,6 +81,8 @@ def _price(text: str) -> Decimal:
 
 
 def _region(text: str) -> str:
+    from desktop.services.core.phones import is_valid_region  # phonenumbers: only when used
+
     if not is_valid_region(text.strip()):
         raise UserError(
             f"default_region must be a two-letter country code such as US, not {text!r}"
@@ -104,6 +106,8 @@ def _token(text: str) -> str:
 
 def _sender(text: str) -> str:
     value = text.strip()
+    from desktop.services.core.phones import is_e164  # phonenumbers: only when used
+
     if value and not (is_e164(value) or re.fullmatch(r"MG[0-9a-fA-F]{32}", value)):
         raise UserError(
             "sender must be a phone number in +E.164 form (+15551234567) "

@@ -22,14 +22,11 @@ from desktop.services.core.context import Context
 from desktop.services.engine.dispatcher import Dispatcher
 from desktop.services.engine.poller import Poller
 from desktop.services.engine.sweeper import sweep
-from desktop.services.sequences.lifecycle import finish_preparation
+from desktop.services.sequences.builder import finish_preparation
 from desktop.services.status.vocabulary import SequenceStatus
 from desktop.services.twilio.connection import Connection
 
 log = logging.getLogger(__name__)
-# "maximum number of running instances reached" is the point of max_instances=1, not news.
-logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
-logging.getLogger("apscheduler.executors.default").setLevel(logging.ERROR)
 
 Listener = Callable[[set[int]], None]
 IDLE_STATUSES = frozenset({SequenceStatus.DONE, SequenceStatus.CANCELED, SequenceStatus.PAUSED})

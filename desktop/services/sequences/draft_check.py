@@ -10,9 +10,8 @@ from decimal import Decimal
 from desktop.services.core.context import Context
 from desktop.services.core.settings import Config
 from desktop.services.leads import store as leads
-from desktop.services.sequences import forecast
-from desktop.services.sequences import lifecycle as sequences
-from desktop.services.sequences.lifecycle import LeadSelection, Preflight, Recipient, StepSpec
+from desktop.services.sequences import builder, forecast
+from desktop.services.sequences.builder import LeadSelection, Preflight, Recipient, StepSpec
 from desktop.services.text.cost import estimate_cost
 from desktop.services.text.segments import analyze
 from desktop.services.text.template import parse_template
@@ -73,7 +72,7 @@ def _average_segments(step: StepSpec, recipients: list[Recipient]) -> float:
 
 def check_draft(ctx: Context, draft: Draft) -> DraftCheck:
     steps = list(draft.steps)
-    pre = sequences.preflight(ctx, steps, draft.selection)
+    pre = builder.preflight(ctx, steps, draft.selection)
     config = ctx.settings.config()
     recipients = len(pre.recipients)
     per_step = tuple(_average_segments(step, pre.recipients) for step in steps)

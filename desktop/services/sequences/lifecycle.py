@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from desktop.models import Message, Sequence
+from desktop.models import Message, Sequence, Step
 from desktop.services.core.context import Context
 from desktop.services.core.errors import NotFound
 from desktop.services.sequences.builder import (
@@ -156,26 +156,42 @@ def refresh_statuses(ctx: Context, sequence_ids: list[int] | None = None) -> lis
 
 
 def list_sequences(ctx: Context, sequence_ids: list[int] | None = None) -> list[SequenceSummary]:
-    """All sequences with their counts: two queries whatever the number of messages."""
-    with ctx.db.read() as session:
-        query = select(Sequence).order_by(Sequence.id.desc())
-        if sequence_ids is not None:
-            query = query.where(Sequence.id.in_(sequence_ids))
-        sequences = list(session.scalars(query))
-        counts = counts_by_sequence(session, sequence_ids)
-        return [
-            SequenceSummary(
-                id=s.id,
-                name=s.name,
-                status=SequenceStatus(s.status),
-                sender=s.sender,
-                created_at=s.created_at,
-                start_at=s.start_at,
-                steps=len(s.steps),
-                counts=counts.get(s.id, Counts()),
-            )
-            for s in sequences
-        ]
+    """All sequences with their counts and step numbers: two Core queries whatever the
+    number of messages (no ORM objects: the dashboard and the CLI call this often)."""
+    sequences, steps_table = Sequence.__table__, Step.__table__
+    steps = (
+        select(func.count())
+        .where(steps_table.c.sequence_id == sequences.c.id)
+        .correlate(sequences)
+        .scalar_subquery()
+    )
+    query = select(
+        sequences.c.id,
+        sequences.c.name,
+        sequences.c.status,
+        sequences.c.sender,
+        sequences.c.created_at,
+        sequences.c.start_at,
+        steps,
+    ).order_by(sequences.c.id.desc())
+    if sequence_ids is not None:
+        query = query.where(sequences.c.id.in_(sequence_ids))
+    with ctx.db.read_connection() as connection:
+        rows = connection.execute(query).all()
+        counts = counts_by_sequence(connection, sequence_ids)
+    return [
+        SequenceSummary(
+            id=row[0],
+            name=row[1],
+            status=SequenceStatus(row[2]),
+            sender=row[3],
+            created_at=row[4],
+            start_at=row[5],
+            steps=int(row[6] or 0),
+            counts=counts.get(row[0], Counts()),
+        )
+        for row in rows
+    ]
 
 
 def get_summary(ctx: Context, sequence_id: int) -> SequenceSummary:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, insert, literal, select, update
 from sqlalchemy.engine import Connection
@@ -35,7 +36,8 @@ class Counts:
         return data
 
     @staticmethod
-    def from_row(row: SequenceCounter) -> Counts:
+    def from_row(row: Any) -> Counts:
+        """From a SequenceCounter object or a row of its table."""
         return Counts(
             total=row.total,
             deleted_leads=row.deleted_leads,
@@ -145,13 +147,15 @@ def cancel_pending(
 
 
 def counts_by_sequence(
-    session: Session, sequence_ids: list[int] | None = None
+    session: Session | Connection, sequence_ids: list[int] | None = None
 ) -> dict[int, Counts]:
-    """Counts for many sequences in one query over the counter rows (never over messages)."""
-    query = select(SequenceCounter)
+    """Counts for many sequences in one query over the counter rows (never over messages).
+    A Core query: the dashboard and the CLI ask often, and need no ORM objects."""
+    table = SequenceCounter.__table__
+    query = select(table)
     if sequence_ids is not None:
-        query = query.where(SequenceCounter.sequence_id.in_(sequence_ids))
-    return {row.sequence_id: Counts.from_row(row) for row in session.scalars(query)}
+        query = query.where(table.c.sequence_id.in_(sequence_ids))
+    return {row.sequence_id: Counts.from_row(row) for row in session.execute(query)}
 
 
 def recount(session: Session, sequence_id: int) -> Counts:

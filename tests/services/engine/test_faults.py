@@ -9,15 +9,15 @@ from sqlalchemy import select
 from desktop.models import Message
 from desktop.sandbox import CarrierSandbox, SandboxConfig
 from desktop.services.core.context import Context
-from desktop.services.sequences import lifecycle as sequences
+from desktop.services.sequences import builder
 from desktop.services.status.transitions import counts_by_sequence, recount
 from desktop.services.status.vocabulary import Bucket
 from tests.engine_helpers import drive, fast_settings, make_engine
 from tests.helpers import add_leads
 
 STEPS = [
-    sequences.StepSpec("First step. Reply STOP to opt out"),
-    sequences.StepSpec("Second step"),
+    builder.StepSpec("First step. Reply STOP to opt out"),
+    builder.StepSpec("Second step"),
 ]
 
 
@@ -45,8 +45,8 @@ def test_429_500_drops_and_ambiguous_drops(ctx: Context) -> None:
     with CarrierSandbox(config) as sandbox:
         fast_settings(ctx)
         add_leads(ctx, 60)
-        sid = sequences.create_sequence(
-            ctx, "Faults", STEPS, sequences.LeadSelection(all=True)
+        sid = builder.create_sequence(
+            ctx, "Faults", STEPS, builder.LeadSelection(all=True)
         ).sequence_id
         engine = make_engine(ctx, sandbox)
         drive(engine, deadline=120)
@@ -64,8 +64,8 @@ def test_stalls_and_malformed_answers_on_create(ctx: Context) -> None:
     with CarrierSandbox(config) as sandbox:
         fast_settings(ctx)
         add_leads(ctx, 40)
-        sid = sequences.create_sequence(
-            ctx, "Stalls", STEPS, sequences.LeadSelection(all=True)
+        sid = builder.create_sequence(
+            ctx, "Stalls", STEPS, builder.LeadSelection(all=True)
         ).sequence_id
         drive(make_engine(ctx, sandbox), deadline=120)
         _assert_accounted(ctx, sid, 80)
@@ -80,8 +80,8 @@ def test_malformed_lists_and_unknown_statuses_do_not_crash(
     with CarrierSandbox(SandboxConfig.fast(seed=2)) as sandbox:
         fast_settings(ctx, delivery_unknown_after="60s", carrier_window="60s")
         add_leads(ctx, 10)
-        sid = sequences.create_sequence(
-            ctx, "Garbage", STEPS[:1], sequences.LeadSelection(all=True)
+        sid = builder.create_sequence(
+            ctx, "Garbage", STEPS[:1], builder.LeadSelection(all=True)
         ).sequence_id
         engine = make_engine(ctx, sandbox)
         engine.dispatch()

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from desktop.models import Lead, Message, MessageEvent
 from desktop.sandbox import CarrierSandbox, Outcome, SandboxConfig
 from desktop.services.core.context import Context
+from desktop.services.sequences import builder
 from desktop.services.sequences import lifecycle as sequences
 from desktop.services.status.transitions import counts_by_sequence, recount
 from desktop.services.status.vocabulary import Bucket, SequenceStatus
@@ -55,14 +56,14 @@ def _add(ctx: Context) -> dict[str, int]:
 def test_every_outcome_lands_in_its_bucket(ctx: Context, sandbox: CarrierSandbox) -> None:
     fast_settings(ctx)
     ids = _add(ctx)
-    sid = sequences.create_sequence(
+    sid = builder.create_sequence(
         ctx,
         "Outcomes",
         [
-            sequences.StepSpec("Step one for {first_name}. Reply STOP to opt out"),
-            sequences.StepSpec("Step two for {first_name}"),
+            builder.StepSpec("Step one for {first_name}. Reply STOP to opt out"),
+            builder.StepSpec("Step two for {first_name}"),
         ],
-        sequences.LeadSelection(all=True),
+        builder.LeadSelection(all=True),
     ).sequence_id
     engine = make_engine(ctx, sandbox)
     seen: list[set[int]] = []
@@ -118,9 +119,9 @@ def test_every_outcome_lands_in_its_bucket(ctx: Context, sandbox: CarrierSandbox
 def test_paused_and_canceled_sequences_are_skipped(ctx: Context, sandbox: CarrierSandbox) -> None:
     fast_settings(ctx)
     _add(ctx)
-    steps = [sequences.StepSpec("Hello. Reply STOP to opt out")]
-    paused = sequences.create_sequence(ctx, "P", steps, sequences.LeadSelection(all=True))
-    canceled = sequences.create_sequence(ctx, "C", steps, sequences.LeadSelection(all=True))
+    steps = [builder.StepSpec("Hello. Reply STOP to opt out")]
+    paused = builder.create_sequence(ctx, "P", steps, builder.LeadSelection(all=True))
+    canceled = builder.create_sequence(ctx, "C", steps, builder.LeadSelection(all=True))
     sequences.pause(ctx, paused.sequence_id)
     sequences.cancel(ctx, canceled.sequence_id)
     engine = make_engine(ctx, sandbox)

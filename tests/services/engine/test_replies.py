@@ -13,14 +13,14 @@ from desktop.sandbox import CarrierSandbox, Outcome, SandboxConfig
 from desktop.services.core.context import Context
 from desktop.services.engine.inbound import ReplyAction, classify
 from desktop.services.engine.rate_limit import RateLimiter
-from desktop.services.sequences import lifecycle as sequences
+from desktop.services.sequences import builder
 from desktop.services.status.vocabulary import Bucket
 from tests.engine_helpers import drive, fast_settings, make_engine
 from tests.helpers import add_leads
 
 TWO_STEPS = [
-    sequences.StepSpec("First. Reply STOP to opt out"),
-    sequences.StepSpec("Second", delay=timedelta(seconds=2)),
+    builder.StepSpec("First. Reply STOP to opt out"),
+    builder.StepSpec("Second", delay=timedelta(seconds=2)),
 ]
 
 
@@ -52,8 +52,8 @@ def test_classify(body: str, action: ReplyAction) -> None:
 def _run(ctx: Context, sandbox: CarrierSandbox, stop_on_reply: bool = True) -> int:
     fast_settings(ctx)
     add_leads(ctx, 3)
-    sid = sequences.create_sequence(
-        ctx, "Replies", TWO_STEPS, sequences.LeadSelection(all=True), stop_on_reply=stop_on_reply
+    sid = builder.create_sequence(
+        ctx, "Replies", TWO_STEPS, builder.LeadSelection(all=True), stop_on_reply=stop_on_reply
     ).sequence_id
     engine = make_engine(ctx, sandbox)
     engine.dispatch()  # step 1 to everyone; step 2 waits 2 s
@@ -131,7 +131,7 @@ def test_quiet_hours_defer_to_the_leads_morning(ctx: Context) -> None:
         with ctx.db.write() as session:
             session.get(Lead, 1).timezone = _zone_at_hour(now, 3)
             session.get(Lead, 2).timezone = _zone_at_hour(now, 12)
-        sequences.create_sequence(ctx, "Q", TWO_STEPS[:1], sequences.LeadSelection(all=True))
+        builder.create_sequence(ctx, "Q", TWO_STEPS[:1], builder.LeadSelection(all=True))
         engine = make_engine(ctx, sandbox)
         engine.dispatch()
         with ctx.db.read() as session:
@@ -157,7 +157,7 @@ def test_opted_out_lead_is_canceled_at_dispatch(ctx: Context) -> None:
     with CarrierSandbox(SandboxConfig.fast(seed=4)) as sandbox:
         fast_settings(ctx)
         add_leads(ctx, 2)
-        sequences.create_sequence(ctx, "O", TWO_STEPS[:1], sequences.LeadSelection(all=True))
+        builder.create_sequence(ctx, "O", TWO_STEPS[:1], builder.LeadSelection(all=True))
         with ctx.db.write() as session:  # opted out behind the services' back
             session.get(Lead, 1).opted_out = True
         make_engine(ctx, sandbox).dispatch()

@@ -13,20 +13,21 @@ import pytest
 from desktop.sandbox import CarrierSandbox, SandboxConfig
 from desktop.services.core.context import Context
 from desktop.services.engine.poller import QUIET_INTERVAL, next_poll_delay
+from desktop.services.sequences import builder
 from desktop.services.sequences import lifecycle as sequences
 from desktop.services.status.vocabulary import SequenceStatus
 from desktop.services.twilio.gateway import Refused
 from tests.engine_helpers import fast_settings, make_engine, sandbox_gateway, worker_env
 from tests.helpers import add_leads
 
-STEP = [sequences.StepSpec("Hello. Reply STOP to opt out")]
+STEP = [builder.StepSpec("Hello. Reply STOP to opt out")]
 
 
 def test_scheduler_runs_the_jobs_and_publishes_changes(ctx: Context) -> None:
     with CarrierSandbox(SandboxConfig.fast(seed=12)) as sandbox:
         fast_settings(ctx)
         add_leads(ctx, 5)
-        sid = sequences.create_sequence(ctx, "Live", STEP, sequences.LeadSelection(all=True))
+        sid = builder.create_sequence(ctx, "Live", STEP, builder.LeadSelection(all=True))
         engine = make_engine(ctx, sandbox, dispatch_interval=0.2, sweep_interval=0.5)
         heard: list[set[int]] = []
         got_change = threading.Event()
@@ -59,7 +60,7 @@ def test_a_failing_listener_does_not_stop_the_engine(ctx: Context) -> None:
     with CarrierSandbox(SandboxConfig.fast(seed=12)) as sandbox:
         fast_settings(ctx)
         add_leads(ctx, 2)
-        sequences.create_sequence(ctx, "L", STEP, sequences.LeadSelection(all=True))
+        builder.create_sequence(ctx, "L", STEP, builder.LeadSelection(all=True))
         engine = make_engine(ctx, sandbox)
 
         def broken(_ids: set[int]) -> None:
@@ -100,7 +101,7 @@ def worker_setup(tmp_path: Path):
     ctx = Context.open(db_url)
     fast_settings(ctx, rate_limit="2")
     add_leads(ctx, 20)
-    sequences.create_sequence(ctx, "W", STEP, sequences.LeadSelection(all=True))
+    builder.create_sequence(ctx, "W", STEP, builder.LeadSelection(all=True))
     with CarrierSandbox(SandboxConfig.fast(seed=3)) as sandbox:
         yield ctx, sandbox, worker_env(db_url, sandbox)
     ctx.close()

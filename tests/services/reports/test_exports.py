@@ -10,7 +10,7 @@ from desktop.models import Lead, Message
 from desktop.services.core.context import Context
 from desktop.services.core.errors import NotFound, UserError
 from desktop.services.reports import exports as reports
-from desktop.services.sequences import lifecycle as sequences
+from desktop.services.sequences import builder
 from desktop.services.status.transitions import move
 from desktop.services.status.vocabulary import Bucket, EventKind
 from tests.helpers import add_leads, report_status
@@ -41,11 +41,11 @@ def _sequence_with_outcomes(ctx: Context) -> int:
     with ctx.db.write() as session:
         lead = session.get(Lead, 1)
         lead.first_name, lead.last_name = '=HYPERLINK("x")', "Müller"
-    sid = sequences.create_sequence(
+    sid = builder.create_sequence(
         ctx,
         "Report",
-        [sequences.StepSpec("Hi {first_name}. Reply STOP to opt out")],
-        sequences.LeadSelection(all=True),
+        [builder.StepSpec("Hi {first_name}. Reply STOP to opt out")],
+        builder.LeadSelection(all=True),
     ).sequence_id
     now = ctx.now()
     with ctx.db.write() as session:

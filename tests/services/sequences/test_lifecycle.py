@@ -9,8 +9,9 @@ from desktop.models import Message, Sequence
 from desktop.services.core.context import Context
 from desktop.services.core.errors import NotFound, UserError
 from desktop.services.leads import store as leads
+from desktop.services.sequences import builder
 from desktop.services.sequences import lifecycle as sequences
-from desktop.services.sequences.lifecycle import LeadSelection, StepSpec
+from desktop.services.sequences.builder import LeadSelection, StepSpec
 from desktop.services.status.transitions import counts_by_sequence
 from desktop.services.status.vocabulary import Bucket, SequenceStatus
 from tests.helpers import add_leads
@@ -24,7 +25,7 @@ def steps(*bodies: str) -> list[StepSpec]:
 
 def test_create_renders_and_enqueues_every_message(ctx: Context) -> None:
     add_leads(ctx, 3)
-    result = sequences.create_sequence(
+    result = builder.create_sequence(
         ctx,
         "Spring",
         steps("Hi {first_name|there}!" + OPT_OUT, "Bye {last_name}"),
@@ -65,26 +66,24 @@ def test_opted_out_and_deleted_leads_are_excluded_and_reported(ctx: Context) -> 
     ids = add_leads(ctx, 5)
     leads.set_opted_out(ctx, ids[:1], True)
     leads.delete_leads(ctx, ids[1:3])
-    result = sequences.create_sequence(ctx, "S", steps("Hello" + OPT_OUT), LeadSelection(all=True))
+    result = builder.create_sequence(ctx, "S", steps("Hello" + OPT_OUT), LeadSelection(all=True))
     assert (result.leads, result.excluded_opted_out, result.excluded_deleted) == (2, 1, 2)
 
 
 def test_selection_by_tag_and_ids(ctx: Context) -> None:
     add_leads(ctx, 3)
     vip = add_leads(ctx, 2, tag="vip", start=100)
-    by_tag = sequences.create_sequence(ctx, "T", steps("Hi" + OPT_OUT), LeadSelection(tag="VIP"))
+    by_tag = builder.create_sequence(ctx, "T", steps("Hi" + OPT_OUT), LeadSelection(tag="VIP"))
     assert by_tag.leads == 2
-    by_ids = sequences.create_sequence(
-        ctx, "I", steps("Hi" + OPT_OUT), LeadSelection(ids=(vip[0],))
-    )
+    by_ids = builder.create_sequence(ctx, "I", steps("Hi" + OPT_OUT), LeadSelection(ids=(vip[0],)))
     assert by_ids.leads == 1
     with pytest.raises(NotFound, match="9999"):
-        sequences.create_sequence(ctx, "X", steps("Hi"), LeadSelection(ids=(9999,)))
+        builder.create_sequence(ctx, "X", steps("Hi"), LeadSelection(ids=(9999,)))
 
 
 def test_future_start_is_scheduled(ctx: Context) -> None:
     add_leads(ctx, 1)
-    result = sequences.create_sequence(
+    result = builder.create_sequence(
         ctx,
         "Later",
         steps("Hi" + OPT_OUT),
@@ -108,7 +107,7 @@ def test_future_start_is_scheduled(ctx: Context) -> None:
 def test_bad_sequences_store_nothing(ctx: Context, bodies, match: str) -> None:
     add_leads(ctx, 2)
     with pytest.raises(UserError, match=match):
-        sequences.create_sequence(ctx, "Bad", steps(*bodies), LeadSelection(all=True))
+        builder.create_sequence(ctx, "Bad", steps(*bodies), LeadSelection(all=True))
     assert sequences.list_sequences(ctx) == []
 
 
@@ -116,7 +115,7 @@ def test_rendered_body_over_the_limit_is_refused(ctx: Context) -> None:
     add_leads(ctx, 1)
     body = "x" * 1590 + "{email}"
     with pytest.raises(UserError, match="after merge fields"):
-        sequences.create_sequence(ctx, "Long", steps(body), LeadSelection(all=True))
+        builder.create_sequence(ctx, "Long", steps(body), LeadSelection(all=True))
     with ctx.db.read() as session:
         assert session.scalar(select(Message.id)) is None
 
@@ -125,8 +124,8 @@ def test_warnings_must_be_accepted(ctx: Context) -> None:
     add_leads(ctx, 1)
     body = "Happy hour: two beers for one tonight!" + OPT_OUT
     with pytest.raises(UserError, match="accept the warnings"):
-        sequences.create_sequence(ctx, "Beer", steps(body), LeadSelection(all=True))
-    result = sequences.create_sequence(
+        builder.create_sequence(ctx, "Beer", steps(body), LeadSelection(all=True))
+    result = builder.create_sequence(
         ctx, "Beer", steps(body), LeadSelection(all=True), accept_warnings=True
     )
     assert result.warnings
@@ -134,18 +133,18 @@ def test_warnings_must_be_accepted(ctx: Context) -> None:
 
 def test_missing_opt_out_wording_is_a_reminder(ctx: Context) -> None:
     add_leads(ctx, 1)
-    result = sequences.create_sequence(ctx, "R", steps("Hello"), LeadSelection(all=True))
+    result = builder.create_sequence(ctx, "R", steps("Hello"), LeadSelection(all=True))
     assert result.reminders
 
 
 def test_no_leads_is_a_clear_error(ctx: Context) -> None:
     with pytest.raises(UserError, match="no leads"):
-        sequences.create_sequence(ctx, "Empty", steps("Hi"), LeadSelection(all=True))
+        builder.create_sequence(ctx, "Empty", steps("Hi"), LeadSelection(all=True))
 
 
 def test_pause_resume_cancel(ctx: Context) -> None:
     add_leads(ctx, 4)
-    sid = sequences.create_sequence(
+    sid = builder.create_sequence(
         ctx, "P", steps("Hi" + OPT_OUT, "Again"), LeadSelection(all=True)
     ).sequence_id
     assert sequences.pause(ctx, sid) == SequenceStatus.PAUSED
@@ -163,7 +162,7 @@ def test_pause_resume_cancel(ctx: Context) -> None:
 
 def test_refresh_marks_done(ctx: Context) -> None:
     add_leads(ctx, 1)
-    sid = sequences.create_sequence(
+    sid = builder.create_sequence(
         ctx, "D", steps("Hi" + OPT_OUT), LeadSelection(all=True)
     ).sequence_id
     leads.delete_leads(ctx, [1])  # cancels its only message
@@ -204,10 +203,10 @@ def test_finish_preparation_after_a_crash(ctx: Context) -> None:
                 deleted_leads=0,
             )
         )
-    assert sequences.finish_preparation(ctx) == [seq.id]
+    assert builder.finish_preparation(ctx) == [seq.id]
     with ctx.db.read() as session:
         assert counts_by_sequence(session)[seq.id].total == 3
-    assert sequences.finish_preparation(ctx) == []
+    assert builder.finish_preparation(ctx) == []
 
 
 def test_counts_read_only_counter_rows(ctx: Context) -> None:
@@ -215,7 +214,7 @@ def test_counts_read_only_counter_rows(ctx: Context) -> None:
     from sqlalchemy import event
 
     add_leads(ctx, 2)
-    sequences.create_sequence(ctx, "C", steps("Hi" + OPT_OUT), LeadSelection(all=True))
+    builder.create_sequence(ctx, "C", steps("Hi" + OPT_OUT), LeadSelection(all=True))
     statements: list[str] = []
     listener = lambda *a: statements.append(a[2])  # noqa: E731
     event.listen(ctx.db.engine, "before_cursor_execute", listener)

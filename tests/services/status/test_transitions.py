@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from desktop.models import Message, MessageEvent
 from desktop.services.core.context import Context
 from desktop.services.leads import store as leads
+from desktop.services.sequences import builder
 from desktop.services.sequences import lifecycle as sequences
 from desktop.services.status.rules import PROVIDER_STATUS_BUCKET
 from desktop.services.status.transitions import (
@@ -40,11 +41,11 @@ def _bucket_of(ctx: Context, message_id: int) -> str:
 
 def _new_sequence(ctx: Context, lead_count: int = 6) -> int:
     add_leads(ctx, lead_count)
-    result = sequences.create_sequence(
+    result = builder.create_sequence(
         ctx,
         "Test",
-        [sequences.StepSpec("Hi {first_name}. Reply STOP to opt out"), sequences.StepSpec("Again")],
-        sequences.LeadSelection(all=True),
+        [builder.StepSpec("Hi {first_name}. Reply STOP to opt out"), builder.StepSpec("Again")],
+        builder.LeadSelection(all=True),
     )
     return result.sequence_id
 

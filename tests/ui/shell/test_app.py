@@ -19,7 +19,7 @@ from desktop.app import FIRST_PAINT_MARK, TextDeskApp, build_app, run_gui
 from desktop.sandbox import SandboxConfig
 from desktop.services.core.context import Context
 from desktop.services.engine.engine import EngineStatus
-from desktop.services.sequences import lifecycle as sequences
+from desktop.services.sequences import builder
 from desktop.services.status.vocabulary import Bucket
 from desktop.ui.dashboard.bulk_sequences import BulkSequencesWidget
 from tests.engine_helpers import fast_settings
@@ -55,7 +55,7 @@ def build(apps: list[TextDeskApp], *args, **kwargs) -> TextDeskApp:
 def test_without_credentials_the_app_is_a_demo_on_its_own_database(
     qtbot, apps, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("desktop.models.db.default_data_dir", lambda: tmp_path)
+    monkeypatch.setattr("desktop.paths.default_data_dir", lambda: tmp_path)
     app = build(apps)  # no --db: the user data folder
     window = app.window
     assert app.demo and window.objectName() == "mainWindow"
@@ -149,11 +149,11 @@ def test_counts_update_live_while_the_engine_sends(qtbot, apps, db_url: str) -> 
     ctx = Context.open(db_url)
     fast_settings(ctx)
     add_leads(ctx, 12)
-    sequence_id = sequences.create_sequence(
+    sequence_id = builder.create_sequence(
         ctx,
         "Live",
-        [sequences.StepSpec("Hello! Reply STOP to opt out")],
-        sequences.LeadSelection(all=True),
+        [builder.StepSpec("Hello! Reply STOP to opt out")],
+        builder.LeadSelection(all=True),
     ).sequence_id
     ctx.close()
     app = build(apps, db_url, demo=True, start_services=True, sandbox_config=SandboxConfig.fast())
@@ -201,7 +201,7 @@ def test_textdesk_gui_paints_its_window(tmp_path: Path) -> None:
 def test_settings_in_demo_mode_edit_the_real_database(
     qtbot, apps, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("desktop.models.db.default_data_dir", lambda: tmp_path)
+    monkeypatch.setattr("desktop.paths.default_data_dir", lambda: tmp_path)
     window = build(apps).window
     with qtbot.waitSignal(window.dialogOpened, timeout=3000) as opened:
         window.settings_action.trigger()
