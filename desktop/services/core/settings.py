@@ -1,4 +1,5 @@
-"""Settings: the keys of DESIGN.md section 4, their defaults, validation and typed snapshot.
+"""Settings: the keys users and scripts set (`textdesk settings set KEY VALUE`), their defaults,
+validation and a typed snapshot.
 
 Values are stored as text in the `settings` table, except the auth token, which goes to
 the SecretStore. Environment variables (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TEXTDESK_FROM,

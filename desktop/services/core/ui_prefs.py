@@ -3,7 +3,7 @@
 The dashboard's widget choice and order, the window layout and the demo seeding marker live
 in the database rather than in QSettings, so they travel with the data (a demo database keeps
 its own) and a test that rebuilds the app on the same database sees them. Keys carry a prefix
-so they can never collide with the keys of DESIGN.md section 4, which `Settings` validates.
+so they can never collide with the user-facing setting keys, which `Settings` validates.
 """
 
 from __future__ import annotations

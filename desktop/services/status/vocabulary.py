@@ -1,4 +1,5 @@
-"""The status vocabulary of DESIGN.md section 1: one enum per concept, one label table each.
+"""The status vocabulary: message buckets, sequence statuses and event kinds, one enum per
+concept and one label table each (the words the window, the CLI and the exports share).
 
 Every other module names buckets and sequence statuses through these enums; the string values
 are what the database stores and what `sequences list --json` prints.
