@@ -1,5 +1,5 @@
-"""Resend the messages of a sequence whose error a resend can cure (error_catalog's
-`retryable`), on the user's explicit request."""
+"""Resend the messages of a sequence whose error a resend can cure (the error catalog's
+`resend_helps`), on the user's explicit request."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def retryable_count(ctx: Context, sequence_id: int) -> int:
                 Message.sequence_id == sequence_id, Message.bucket == Bucket.ERROR.value
             )
         )
-        return sum(1 for code in codes if code and error_catalog.explain(code).retryable)
+        return sum(1 for code in codes if code and error_catalog.explain(code).resend_helps)
 
 
 def resend_retryable(ctx: Context, sequence_id: int) -> int:
@@ -48,7 +48,7 @@ def resend_retryable(ctx: Context, sequence_id: int) -> int:
         ).scalars()
         count = 0
         for message in rows:
-            if not message.error_code or not error_catalog.explain(message.error_code).retryable:
+            if not message.error_code or not error_catalog.explain(message.error_code).resend_helps:
                 continue
             previous = message.twilio_sid
             move(

@@ -14,11 +14,14 @@ REQUIRED_CODES = (
     30001, 30002, 30003, 30004, 30005, 30006, 30007, 30008, 30017, 30022, 30023, 30027,
     30032, 30034, 30036, 30410, 30450, 30610, 21211, 21408, 21610, 21611, 21614, 21617,
     21620, 21623, 20003, 20429, 14107,
+    # The account, the sender and refusals the sending code acts on.
+    10001, 20005, 21212, 21265, 21266, 21606, 21608, 21612, 21635, 21659, 21660, 21661,
+    21701, 21703, 21704, 21705,
 )  # fmt: skip
 
 # Whether a later resend, with nothing changed, can succeed.
-RETRYABLE = {30001, 30003, 30008, 30017, 30022, 30023, 30027, 30036, 30410, 30450, 30610}
-RETRYABLE |= {21611, 20429, 14107}
+RESEND_HELPS = {30001, 30003, 30008, 30017, 30022, 30023, 30027, 30036, 30410, 30450, 30610}
+RESEND_HELPS |= {21611, 20429, 14107}
 
 
 @pytest.mark.parametrize("code", REQUIRED_CODES)
@@ -34,8 +37,8 @@ def test_every_required_code_has_a_complete_entry(code: int) -> None:
 
 
 @pytest.mark.parametrize("code", REQUIRED_CODES)
-def test_retryable_flag(code: int) -> None:
-    assert CATALOG[code].retryable is (code in RETRYABLE)
+def test_resend_helps_flag(code: int) -> None:
+    assert CATALOG[code].resend_helps is (code in RESEND_HELPS)
 
 
 @pytest.mark.parametrize("code", REQUIRED_CODES)
@@ -57,7 +60,7 @@ def test_30008_says_the_carrier_gave_no_detail_and_lists_the_causes() -> None:
     assert "roaming" in causes and "off-network" in causes
     assert "device" in causes
     assert "another phone on the same carrier" in causes
-    assert entry.retryable
+    assert entry.resend_helps
 
 
 @pytest.mark.parametrize(
@@ -84,8 +87,19 @@ def test_key_facts_are_in_the_wording(code: int, words: tuple[str, ...]) -> None
 
 
 def test_opt_out_is_final_and_too_many_requests_is_retryable() -> None:
-    assert not explain(21610).retryable
-    assert explain(20429).retryable
+    assert not explain(21610).resend_helps
+    assert explain(20429).resend_helps and explain(20429).retryable
+
+
+def test_opt_out_gives_one_clear_instruction_about_resending() -> None:
+    # It used to say both "Do not resend" and "Resending ... will not help until the cause is
+    # fixed": only the lead can undo an opt-out, there is no cause for the owner to fix.
+    text = explain(21610).as_text()
+    last = text.splitlines()[-1]
+    assert last == "Do not resend: this person asked to get no more texts from you."
+    assert text.lower().count("resend") == 1
+    assert "until the cause is fixed" not in text
+    assert "START" in text  # how the lead can opt in again
 
 
 @pytest.mark.parametrize("given_code", [12345, "12345", " 12345 ", "12345.0"])
@@ -94,7 +108,8 @@ def test_unknown_code_still_shows_the_code(given_code: int | str) -> None:
     assert entry.code == 12345
     assert "12345" in entry.title and "12345" in entry.explanation
     assert entry.as_text().startswith("Error 12345\n")  # no "Error 12345 — Error 12345"
-    assert entry.what_to_do and not entry.retryable
+    assert entry.what_to_do and not entry.resend_helps
+    assert not (entry.retryable or entry.dead_number or entry.opt_out or entry.account_problem)
 
 
 @pytest.mark.parametrize("given_code", ["30008", " 30008 ", "\t30008\n", "30008.0", "30008.00"])
@@ -117,7 +132,7 @@ def test_junk_is_shown_not_crashed_on(junk: str) -> None:
     assert entry.code is None
     assert junk[:20] in entry.title
     assert len(entry.title) < 80  # a 500-character paste is shortened
-    assert not entry.retryable
+    assert not (entry.resend_helps or entry.retryable or entry.dead_number)
 
 
 def test_bool_is_not_mistaken_for_a_code() -> None:
@@ -138,7 +153,9 @@ def test_as_text_layout() -> None:
         assert f"• {step}" in lines
     assert lines.index("Likely causes:") < lines.index("What to do:")
     assert lines[-1] == "Resending later may work."
-    assert explain(21610).as_text().splitlines()[-1].startswith("Resending as it is will not")
+    assert explain(21211).as_text().splitlines()[-1] == (
+        "Resending as it is will not help until the cause is fixed."
+    )
 
 
 @pytest.mark.parametrize("code", REQUIRED_CODES)
