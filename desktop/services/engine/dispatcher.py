@@ -27,14 +27,12 @@ from desktop.services.leads.store import opt_out
 from desktop.services.status.transitions import cancel_pending, move
 from desktop.services.status.vocabulary import Bucket, EventKind, SequenceStatus
 from desktop.services.text.segments import analyze
+from desktop.services.twilio.error_catalog import explain
 from desktop.services.twilio.gateway import Ambiguous, Gateway, GatewayError, Refused, Unavailable
 
 log = logging.getLogger(__name__)
 
 BATCH = 200
-# Refusals that say the number itself cannot take texts: later steps would fail the same way.
-NUMBER_REFUSALS = frozenset({21211, 21408, 21610, 21612, 21614})
-OPTED_OUT_CODE = 21610
 SENDING_STATUSES = (SequenceStatus.SCHEDULED.value, SequenceStatus.IN_PROGRESS.value)
 
 
@@ -364,11 +362,14 @@ class Dispatcher:
                 error_code=exc.code,
                 error_message=str(exc),
             )
-            if exc.code == OPTED_OUT_CODE:
+            # The error catalog says what a code means for this lead: unsubscribed, or a
+            # number that cannot take texts (later steps would fail the same way).
+            refusal = explain(exc.code)
+            if refusal.opt_out:
                 lead = session.get(Lead, job.lead_id)
                 if lead is not None:
-                    opt_out(session, lead, now, "Twilio says the lead unsubscribed (21610)")
-            elif exc.code in NUMBER_REFUSALS:
+                    opt_out(session, lead, now, f"Twilio says the lead unsubscribed ({exc.code})")
+            elif refusal.dead_number:
                 cancel_pending(
                     session,
                     and_(Message.sequence_id == job.sequence_id, Message.lead_id == job.lead_id),

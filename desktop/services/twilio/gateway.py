@@ -2,7 +2,8 @@
 
 Failures come out as three kinds, because the dispatcher must treat them differently:
 - `Refused`: Twilio answered with a 4xx error code (21211, 21610, ...): final, never retried.
-- `Unavailable`: nothing was accepted (429, connection refused, retries exhausted on reads).
+- `Unavailable`: nothing was accepted (429 or a code the error catalog marks `retryable`,
+  connection refused, retries exhausted on reads).
 - `Ambiguous`: a create may or may not have been accepted (timeout after sending, dropped
   connection, 5xx). The message must be reconciled against Twilio's list before any retry,
   or a lead could get the same text twice.
@@ -22,13 +23,14 @@ from typing import Any, TypeVar
 import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
+from urllib3.exceptions import NewConnectionError
 
+from desktop.services.twilio.error_catalog import explain
 from desktop.services.twilio.http import DEFAULT_TIMEOUT, RewritingHttpClient
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-RETRYABLE_CODES = frozenset({20429})
 LIST_PAGE_SIZE = 1000
 
 
@@ -157,13 +159,36 @@ def to_message(instance: Any) -> TwilioMessage:
     )
 
 
+def _wrapped(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and every exception it wraps: requests puts urllib3's MaxRetryError in its args,
+    MaxRetryError keeps the real failure in `.reason`, urllib3 chains the OS error with
+    `raise ... from`. Not `__context__`: an exception merely being handled nearby (an earlier
+    refused attempt, say) says nothing about this one."""
+    seen: set[int] = set()
+    pending: list[BaseException] = [exc]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        linked = (current.__cause__, getattr(current, "reason", None))
+        pending.extend(item for item in (*linked, *current.args) if isinstance(item, BaseException))
+
+
 def _connection_never_made(exc: requests.RequestException) -> bool:
-    """True when the request certainly did not reach the server."""
+    """True when the request certainly did not reach the server: the connection itself failed
+    (refused, unreachable, name not resolved, connect timeout). A failure after connecting
+    (reset, dropped answer, TLS, read timeout) may have delivered the request."""
     if isinstance(exc, requests.ConnectTimeout):
         return True
     if isinstance(exc, requests.ConnectionError):
-        text = repr(exc.args[0]) if exc.args else ""
-        return "NewConnectionError" in text or "Connection refused" in text
+        # urllib3 raises NewConnectionError (NameResolutionError is one) only while opening
+        # the socket; ConnectionRefusedError is the OS saying the same.
+        return any(
+            isinstance(cause, NewConnectionError | ConnectionRefusedError)
+            for cause in _wrapped(exc)
+        )
     return False
 
 
@@ -196,7 +221,9 @@ class Gateway:
             except TwilioRestException as exc:
                 code = _int(exc.code)
                 status = int(exc.status or 0)
-                if status == 429 or code in RETRYABLE_CODES:
+                # 429, or a code the catalog marks retryable: Twilio took nothing, so even a
+                # create may go again.
+                if status == 429 or (code is not None and explain(code).retryable):
                     last = Unavailable(
                         f"Twilio asked to slow down ({what})", code=code or 20429, status=status
                     )

@@ -1,11 +1,16 @@
 """The gateway over real HTTP against the carrier sandbox, with the real twilio SDK."""
 
+import json
 import socket
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from desktop.sandbox import CarrierSandbox, Fault, SandboxConfig
+from desktop.services.twilio.error_catalog import explain
 from desktop.services.twilio.gateway import (
     Ambiguous,
     Gateway,
@@ -179,3 +184,162 @@ def test_parse_retry_after() -> None:
     assert parse_retry_after("soon") is None
     future = (datetime.now(UTC) + timedelta(seconds=30)).strftime("%a, %d %b %Y %H:%M:%S GMT")
     assert 25 <= (parse_retry_after(future) or 0) <= 31
+
+
+# -- retries follow the error catalog's `retryable` -------------------------------------------
+
+OK_TO = "+14155550100"
+
+
+def _creates(sandbox: CarrierSandbox) -> int:
+    return sandbox.request_counts()[("POST", "create")]
+
+
+def test_a_retryable_code_is_retried(sandbox: CarrierSandbox) -> None:
+    assert explain(20429).retryable
+    sleeps: list[float] = []
+    sandbox.queue_fault("create", Fault.HTTP_429, count=2)  # Twilio's 429 carries code 20429
+    sent = gateway_for(sandbox, sleeps).create_message(OK_TO, "Hi", sandbox.phone_number)
+    assert sent.sid
+    assert _creates(sandbox) == 3 and len(sleeps) == 2
+    assert len(sandbox.ledger_snapshot()) == 1
+
+
+# Every refusal the sandbox answers a create with, as Twilio would: (to, sender, body, code).
+# The sender "" stands for the sandbox's own number.
+REFUSALS = [
+    ("+15005550001", "", "Hi", 21211),
+    ("+15005550002", "", "Hi", 21612),
+    ("+15005550003", "", "Hi", 21408),
+    ("+15005550004", "", "Hi", 21610),
+    ("+15005550009", "", "Hi", 21614),
+    (OK_TO, "+15005550001", "Hi", 21212),
+    (OK_TO, "+15005550007", "Hi", 21606),
+    (OK_TO, "+15005550008", "Hi", 21611),
+    (OK_TO, "MG-not-a-service", "Hi", 21701),
+    (OK_TO, "", "x" * 1601, 21617),
+]
+
+
+@pytest.mark.parametrize(("to", "sender", "body", "code"), REFUSALS)
+def test_a_code_that_is_not_retryable_is_refused_at_once(
+    sandbox: CarrierSandbox, to: str, sender: str, body: str, code: int
+) -> None:
+    assert not explain(code).retryable
+    sleeps: list[float] = []
+    with pytest.raises(Refused) as info:
+        gateway_for(sandbox, sleeps).create_message(to, body, sender or sandbox.phone_number)
+    assert info.value.code == code
+    assert _creates(sandbox) == 1 and sleeps == []
+    assert sandbox.ledger_snapshot() == []
+
+
+def test_bad_credentials_are_not_retried(sandbox: CarrierSandbox) -> None:
+    assert not explain(20003).retryable and explain(20003).account_problem
+    sleeps: list[float] = []
+    gw = Gateway(
+        sandbox.account_sid,
+        "0" * 32,
+        api_url=sandbox.base_url,
+        retry=RetryPolicy(attempts=4, base_delay=0.001, sleep=sleeps.append),
+    )
+    with pytest.raises(Refused) as info:
+        gw.create_message(OK_TO, "Hi", sandbox.phone_number)
+    assert info.value.code == 20003 and info.value.status == 401
+    assert _creates(sandbox) == 1 and sleeps == []
+
+
+class _StandIn(ThreadingHTTPServer):
+    """A Twilio stand-in that refuses every request with the queued (status, code) answers.
+
+    The sandbox only sends 20429 with HTTP 429; this shows that the catalog's attribute, not
+    the HTTP status, is what the gateway goes by.
+    """
+
+    def __init__(self, answers: list[tuple[int, int]]) -> None:
+        super().__init__(("127.0.0.1", 0), _StandInHandler)
+        self.answers = answers
+        self.requests = 0
+
+
+class _StandInHandler(BaseHTTPRequestHandler):
+    server: _StandIn
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        self.server.requests += 1
+        status, code = self.server.answers[min(self.server.requests, len(self.server.answers)) - 1]
+        body = json.dumps({"code": code, "message": f"refused with {code}", "status": status})
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format: str, *args: object) -> None:  # quiet test output
+        pass
+
+
+@pytest.fixture
+def stand_in() -> Iterator[list[_StandIn]]:
+    servers: list[_StandIn] = []
+    yield servers
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def _serve(servers: list[_StandIn], answers: list[tuple[int, int]]) -> _StandIn:
+    server = _StandIn(answers)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    servers.append(server)
+    return server
+
+
+@pytest.mark.parametrize(("code", "tries"), [(20429, 3), (21611, 1), (21211, 1)])
+def test_the_catalog_not_the_status_decides_a_retry(
+    stand_in: list[_StandIn], code: int, tries: int
+) -> None:
+    assert explain(code).retryable is (tries > 1)
+    server = _serve(stand_in, [(400, code)])
+    host, port = server.server_address[:2]
+    sleeps: list[float] = []
+    gw = Gateway(
+        "AC" + "0" * 32,
+        "0" * 32,
+        api_url=f"http://{host!s}:{port}",
+        retry=RetryPolicy(attempts=3, base_delay=0.001, sleep=sleeps.append),
+    )
+    with pytest.raises(Unavailable if tries > 1 else Refused) as info:
+        gw.create_message(OK_TO, "Hi", "+15005550006")
+    assert info.value.code == code
+    assert server.requests == tries and len(sleeps) == tries - 1
+
+
+# -- "never reached Twilio" is decided by exception types ---------------------------------------
+
+
+def test_a_create_to_a_name_that_does_not_resolve_is_unavailable() -> None:
+    # urllib3's NameResolutionError: the request never left this computer, so a create may be
+    # retried (.invalid never resolves, RFC 6761).
+    sleeps: list[float] = []
+    gw = Gateway(
+        "AC" + "0" * 32,
+        "0" * 32,
+        api_url="http://textdesk-test.invalid",
+        retry=RetryPolicy(attempts=2, base_delay=0.001, sleep=sleeps.append),
+    )
+    with pytest.raises(Unavailable):
+        gw.create_message(OK_TO, "Hi", "+15005550006")
+    assert len(sleeps) == 1  # retried once, then given up
+
+
+def test_a_create_whose_connection_drops_after_sending_is_ambiguous(
+    sandbox: CarrierSandbox,
+) -> None:
+    # Connected, request sent, connection closed without an answer: it may have been taken.
+    sandbox.queue_fault("create", Fault.DROP)
+    with pytest.raises(Ambiguous):
+        gateway_for(sandbox).create_message(OK_TO, "Hi", sandbox.phone_number)
+    assert _creates(sandbox) == 1
