@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.core.ui_prefs import DashboardEntry
-from desktop.ui.dashboard.dock import DashboardWidgetSpec
+from desktop.ui.dashboard.registry import DashboardWidgetSpec
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 

@@ -1,14 +1,11 @@
-"""The dashboard dock: a registry of widgets laid out as cards, chosen and ordered by the user.
+"""The dashboard dock: the registry's widgets laid out as cards, chosen and ordered by the user.
 
-The registry says what exists; the user's choice (which, in what order) is stored in the
-database through desktop.services.core.ui_prefs, so it survives a restart. Hidden widgets are not
-built at all: a widget nobody sees costs no query.
+The registry (registry.py) says what exists; the user's choice (which, in what order) is
+stored in the database through desktop.services.core.ui_prefs, so it survives a restart.
+Hidden widgets are not built at all: a widget nobody sees costs no query.
 """
 
 from __future__ import annotations
-
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
@@ -25,87 +22,12 @@ from PySide6.QtWidgets import (
 
 from desktop.services.core import ui_prefs
 from desktop.services.core.ui_prefs import DashboardEntry
+from desktop.ui.dashboard.registry import DashboardHost, DashboardWidgetSpec, default_registry
 from desktop.ui.kit.appstate import AppServices
+from desktop.ui.kit.live import LiveWidget
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.prompts import Prompts
 from desktop.ui.kit.theme import gear_icon, help_icon
-
-
-@dataclass(frozen=True)
-class DashboardHost:
-    """What a widget factory gets to build its widget."""
-
-    services: AppServices
-    notifier: Notifier
-    prompts: Prompts
-
-
-@dataclass(frozen=True)
-class DashboardWidgetSpec:
-    key: str
-    title: str
-    description: str  # one sentence, shown in the gear dialog and the help
-    create: Callable[[DashboardHost], QWidget]
-    wide: bool = True  # a full row; narrow widgets pair up side by side
-    stretch: int = 2  # share of the height when the dock is taller than needed
-
-
-def _bulk(host: DashboardHost) -> QWidget:
-    from desktop.ui.dashboard.bulk_sequences import BulkSequencesWidget
-
-    return BulkSequencesWidget(host.services, notifier=host.notifier, prompts=host.prompts)
-
-
-def _overview(host: DashboardHost) -> QWidget:
-    from desktop.ui.dashboard.delivery_overview import DeliveryOverviewWidget
-
-    return DeliveryOverviewWidget(host.services, notifier=host.notifier)
-
-
-def _errors(host: DashboardHost) -> QWidget:
-    from desktop.ui.dashboard.recent_errors import RecentErrorsWidget
-
-    return RecentErrorsWidget(host.services, notifier=host.notifier)
-
-
-def _replies(host: DashboardHost) -> QWidget:
-    from desktop.ui.dashboard.replies import RepliesWidget
-
-    return RepliesWidget(host.services, notifier=host.notifier)
-
-
-def default_registry() -> list[DashboardWidgetSpec]:
-    return [
-        DashboardWidgetSpec(
-            "bulk_sequences",
-            "Bulk sequences",
-            "Every bulk text with its status, progress and how many messages are in each "
-            "bucket. Click a number to see who is in it.",
-            _bulk,
-            stretch=4,
-        ),
-        DashboardWidgetSpec(
-            "delivery_overview",
-            "Delivery overview",
-            "Charts of where each sequence's messages stand, and of messages handed to "
-            "Twilio and delivered over time.",
-            _overview,
-        ),
-        DashboardWidgetSpec(
-            "recent_errors",
-            "Recent errors",
-            "The latest messages that failed. Hover one to see why and what to do.",
-            _errors,
-            wide=False,
-        ),
-        DashboardWidgetSpec(
-            "replies",
-            "Replies and opt-outs",
-            "What your leads answered, including STOP requests (they get nothing more).",
-            _replies,
-            wide=False,
-        ),
-    ]
 
 
 class DashboardCard(QFrame):
@@ -113,9 +35,14 @@ class DashboardCard(QFrame):
 
     def __init__(self, spec: DashboardWidgetSpec, content: QWidget) -> None:
         super().__init__()
+        # Every card follows the database and must stop with the window: say so at once,
+        # rather than leave a widget refreshing behind a closed window.
+        if not isinstance(content, LiveWidget):
+            raise TypeError(f"dashboard widget {spec.key!r} has no refresh() and stop()")
         self.setObjectName("dashboardCard")
         self.spec = spec
         self.content = content
+        self.live: LiveWidget = content
         title = QLabel(spec.title)
         title.setObjectName("dashboardCardTitle")
         title.setToolTip(spec.description)
@@ -227,9 +154,7 @@ class DashboardDock(QDockWidget):
         visible = self.visible_keys()
         for key in [k for k in self.cards if k not in visible]:
             card = self.cards.pop(key)
-            stop = getattr(card.content, "stop", None)
-            if callable(stop):
-                stop()
+            card.live.stop()
             self.grid.removeWidget(card)
             card.deleteLater()
         for card in self.cards.values():
@@ -277,15 +202,11 @@ class DashboardDock(QDockWidget):
 
     def refresh_all(self) -> None:
         for card in self.cards.values():
-            refresh = getattr(card.content, "refresh", None)
-            if callable(refresh):
-                refresh()
+            card.live.refresh()
 
     def stop(self) -> None:
         for card in self.cards.values():
-            stop = getattr(card.content, "stop", None)
-            if callable(stop):
-                stop()
+            card.live.stop()
 
     # -- gear and help -------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from html import escape
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 from desktop.services.status.vocabulary import BUCKET_ORDER, OUTBOX_INFO, Bucket, SequenceStatus
-from desktop.ui.dashboard.dock import DashboardWidgetSpec
+from desktop.ui.dashboard.registry import DashboardWidgetSpec
 from desktop.ui.dashboard.sequences_model import DELETED_LEADS_LABEL, DELETED_LEADS_MEANING
 from desktop.ui.kit.theme import BUCKET_SWATCHES, STATUS_SWATCHES, Swatch
 

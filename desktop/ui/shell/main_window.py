@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 from desktop import __version__
 from desktop.services.engine.engine import EngineStatus
 from desktop.services.reports import exports as reports
-from desktop.ui.dashboard.dock import DashboardDock, DashboardWidgetSpec
+from desktop.ui.dashboard.dock import DashboardDock
+from desktop.ui.dashboard.registry import DashboardWidgetSpec
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.formatting import plural
 from desktop.ui.kit.notify import Notifier

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QToolButton
+from PySide6.QtWidgets import QDialog, QToolButton, QWidget
 
 from desktop.app import TextDeskApp, build_app
 from desktop.services.core import ui_prefs
@@ -17,6 +17,7 @@ from desktop.ui.dashboard.customize import DashboardCustomizeDialog
 from desktop.ui.dashboard.delivery_overview import DeliveryOverviewWidget
 from desktop.ui.dashboard.dock import DashboardDock
 from desktop.ui.dashboard.recent_errors import RecentErrorsWidget
+from desktop.ui.dashboard.registry import DashboardWidgetSpec
 from desktop.ui.dashboard.replies import RepliesWidget
 from desktop.ui.leads.history_dialog import LeadHistoryDialog
 from tests.ui.ui_helpers import Populated
@@ -125,6 +126,13 @@ def test_help_explains_every_status_and_bucket(qtbot, apps, db_url: str) -> None
         assert bucket.label in text and " ".join(bucket.meaning.split()) in text
     assert OUTBOX_INFO in text and "Deleted leads" in text
     assert "Bulk sequences" in text and "Replies and opt-outs" in text
+
+
+def test_a_dashboard_widget_must_refresh_and_stop(qtbot, services) -> None:
+    # A widget that cannot stop would keep querying behind a closed window.
+    still = DashboardWidgetSpec("still", "Still", "A widget that never stops.", lambda _: QWidget())
+    with pytest.raises(TypeError, match="'still' has no refresh"):
+        DashboardDock(services, registry=[still])
 
 
 def test_stored_layout_is_reconciled_with_the_registry(ctx) -> None:
