@@ -103,10 +103,10 @@ def test_a_failing_stage_is_one_line_with_the_traceback_in_the_log(
 def test_an_error_logged_by_the_app_fails_the_stage(
     check_log: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # What a bundle missing a lazily imported page looks like: the window still opens, and
-    # only the log says desktop.ui.<page> is not available.
+    # What a screen's background task hitting a bug looks like: the window still paints and
+    # shows a sentence, and only the log holds the error.
     def paint_and_complain(window: object) -> None:
-        logging.getLogger("desktop.ui.shell.hosted").error("desktop.ui.leads.page is not available")
+        logging.getLogger("desktop.ui.kit.tasks").error("unexpected failure in the leads page")
 
     monkeypatch.setattr(check, "_paint", paint_and_complain)
 
@@ -114,7 +114,7 @@ def test_an_error_logged_by_the_app_fails_the_stage(
 
     match = FAILED_LINE.match(capsys.readouterr().err)
     assert match and match["stage"] == "Qt"
-    assert "leads.page is not available" in match["reason"]
+    assert "unexpected failure in the leads page" in match["reason"]
 
 
 # -- the frozen executable --------------------------------------------------------------------

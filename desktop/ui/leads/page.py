@@ -165,6 +165,11 @@ class LeadsPage(QWidget):
         self._load_tags()
         self.model.reload()
 
+    def stop(self) -> None:
+        """Start no new query (the window is closing): a search waiting for the pause in
+        typing is dropped."""
+        self._search_timer.stop()
+
     def _load_tags(self) -> None:
         ctx = self.services.ctx
         run_for(

@@ -1,15 +1,16 @@
 """The main window: dashboard and leads as docked tabs, the commands, notices, status bar.
 
-It hosts screens built elsewhere (composer, leads page, settings, import wizard), loaded when
-first needed. Every error any screen reports arrives here through the Notifier and is shown
-as a dismissable notice: a sentence, never a traceback.
+It hosts screens built elsewhere (composer, leads page, settings, import wizard); the dialogs
+are imported when first opened, to keep start-up quick. Every error any screen reports
+arrives here through the Notifier and is shown as a dismissable notice: a sentence, never a
+traceback.
 """
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 from desktop import __version__
 from desktop.services.engine.engine import EngineStatus
 from desktop.services.reports import exports as reports
+from desktop.ui.dashboard.bulk_sequences import BulkSequencesWidget
 from desktop.ui.dashboard.dock import DashboardDock
 from desktop.ui.dashboard.registry import DashboardWidgetSpec
 from desktop.ui.kit.appstate import AppServices
@@ -34,9 +36,13 @@ from desktop.ui.kit.formatting import plural
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.prompts import Prompts
 from desktop.ui.kit.theme import STYLE_SHEET
-from desktop.ui.shell import hosted
+from desktop.ui.leads.page import LeadsPage
 from desktop.ui.shell.banner import NoticeArea
 from desktop.ui.shell.status_bar import EngineStatusBar
+
+if TYPE_CHECKING:
+    from desktop.ui.composer.dialog import ComposerDialog
+    from desktop.ui.settings.dialog import SettingsDialog
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +112,7 @@ class MainWindow(QMainWindow):
             QDockWidget.DockWidgetFeature.DockWidgetMovable
             | QDockWidget.DockWidgetFeature.DockWidgetFloatable
         )
-        self.leads_page = self._make_leads_page()
+        self.leads_page = LeadsPage(services, self)
         self.leads_dock.setWidget(self.leads_page)
         self.leads_dock.setTitleBarWidget(_title_bar("Leads"))  # as the dashboard's
         # No central widget: the docks fill the window, as the sequences table needs the width.
@@ -137,13 +143,6 @@ class MainWindow(QMainWindow):
         self._connect_bulk()
 
     # -- building ------------------------------------------------------------------------
-
-    def _make_leads_page(self) -> QWidget:
-        page_class = hosted.load(hosted.leads_page)
-        if page_class is None:
-            return hosted.placeholder("The Leads page is not available in this build.")
-        page: QWidget = page_class(self.services, self)
-        return page
 
     def _action(self, text: str, slot: Any, shortcut: Any = None, tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -228,7 +227,7 @@ class MainWindow(QMainWindow):
             self._on_card("bulk_sequences", bulk)
 
     def _on_card(self, key: str, widget: QWidget) -> None:
-        if key == "bulk_sequences" and hasattr(widget, "newSequenceRequested"):
+        if isinstance(widget, BulkSequencesWidget):
             widget.newSequenceRequested.connect(self.open_composer)
 
     def _update_notice_bar(self) -> None:
@@ -244,8 +243,9 @@ class MainWindow(QMainWindow):
             dock.widget().setFocus()
 
     @property
-    def bulk_sequences(self) -> Any:
-        return self.dashboard.widget_for("bulk_sequences")
+    def bulk_sequences(self) -> BulkSequencesWidget | None:
+        widget = self.dashboard.widget_for("bulk_sequences")
+        return widget if isinstance(widget, BulkSequencesWidget) else None
 
     # -- commands ------------------------------------------------------------------------
 
@@ -253,17 +253,13 @@ class MainWindow(QMainWindow):
         if self.stopped:
             return
         self.dashboard.refresh_all()
-        refresh = getattr(self.leads_page, "refresh", None)
-        if callable(refresh):
-            refresh()
+        self.leads_page.refresh()
         self.services.poke_engine()
 
-    def open_composer(self) -> QWidget | None:
-        composer_class = hosted.load(hosted.composer)
-        if composer_class is None:
-            self.notifier.show_error("The composer is not available in this build.")
-            return None
-        dialog = composer_class(self.services, self)
+    def open_composer(self) -> ComposerDialog:
+        from desktop.ui.composer.dialog import ComposerDialog
+
+        dialog = ComposerDialog(self.services, self)
         dialog.sequenceCreated.connect(self.on_sequence_created)
         dialog.open()
         self.dialogOpened.emit(dialog)
@@ -277,12 +273,10 @@ class MainWindow(QMainWindow):
             bulk.show_new_sequence(sequence_id)
         self.notifier.show_info("Sequence created: its messages are being sent.")
 
-    def open_settings(self) -> QWidget | None:
-        settings_class = hosted.load(hosted.settings_dialog)
-        if settings_class is None:
-            self.notifier.show_error("Settings are not available in this build.")
-            return None
-        dialog = settings_class(self.settings_services, self)
+    def open_settings(self) -> SettingsDialog:
+        from desktop.ui.settings.dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.settings_services, self)
         dialog.settingsSaved.connect(self.on_settings_saved)
         dialog.open()
         self.dialogOpened.emit(dialog)
@@ -315,19 +309,10 @@ class MainWindow(QMainWindow):
         self.close()
 
     def open_import(self) -> QWidget | None:
+        """The import wizard, opened by the Leads page so the page reloads after it."""
         self._raise_dock(self.leads_dock)
-        opener = getattr(self.leads_page, "open_import", None)
-        if callable(opener):
-            opener()
-            return getattr(self.leads_page, "import_wizard", None)
-        wizard_class = hosted.load(hosted.import_wizard)
-        if wizard_class is None:
-            self.notifier.show_error("Importing leads is not available in this build.")
-            return None
-        wizard = wizard_class(self.services, self)
-        wizard.open()
-        self.dialogOpened.emit(wizard)
-        return wizard
+        self.leads_page.open_import()
+        return self.leads_page.import_wizard
 
     def export_summary(self) -> None:
         path = self.prompts.save_path(self, "Export summary", "textdesk-summary.csv")
@@ -378,9 +363,7 @@ class MainWindow(QMainWindow):
         """Stop every refresh before the services close (the window may outlive them)."""
         self.stopped = True
         self.dashboard.stop()
-        stop = getattr(self.leads_page, "stop", None)
-        if callable(stop):
-            stop()
+        self.leads_page.stop()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
