@@ -9,6 +9,7 @@ from desktop.services.core.context import Context
 from desktop.services.engine.engine import Engine
 from desktop.services.twilio.connection import Connection
 from desktop.services.twilio.gateway import Gateway, RetryPolicy
+from tests.waiting import wait_until
 
 FAST_SETTINGS = {
     "quiet_hours": "off",
@@ -43,12 +44,13 @@ def drive(engine: Engine, deadline: float = 60.0) -> float:
     """Run passes until every sequence is Done/Canceled/Paused; returns the seconds taken."""
     start = time.monotonic()
     engine.startup()
-    while time.monotonic() - start < deadline:
+
+    def one_pass() -> bool:
         engine.run_once()
-        if engine.is_idle():
-            return time.monotonic() - start
-        time.sleep(0.05)
-    raise AssertionError(f"the engine was not idle after {deadline} s: {engine.status()}")
+        return engine.is_idle()
+
+    wait_until(one_pass, timeout=deadline, what="the engine going idle")
+    return time.monotonic() - start
 
 
 def worker_env(db_url: str, sandbox: CarrierSandbox) -> dict[str, str]:

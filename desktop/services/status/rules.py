@@ -20,6 +20,10 @@ PROVIDER_STATUS_BUCKET: Mapping[str, Bucket] = {
     "sent": Bucket.OUTBOX,
     "delivered": Bucket.SENT,
     "read": Bucket.SENT,
+    # Some parts of a long text (or some media) reached the phone. Counted as Sent: the
+    # carrier confirmed a delivery to that phone, and calling it an error would invite a
+    # resend that repeats what already arrived; the history shows the exact status.
+    "partially_delivered": Bucket.SENT,
     "undelivered": Bucket.ERROR,
     "failed": Bucket.ERROR,
     "canceled": Bucket.CANCELED,

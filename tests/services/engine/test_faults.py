@@ -88,7 +88,7 @@ def test_malformed_lists_and_unknown_statuses_do_not_crash(
         sandbox.set_faults(rate_malformed=1.0, fault_endpoints=frozenset({"list"}))
         with caplog.at_level(logging.WARNING):
             engine.run_once()
-        assert "could not" in caplog.text or "could not be read" in caplog.text
+        assert "could not be read" in caplog.text
         sandbox.set_faults(rate_malformed=0.0, rate_bad_status=1.0)
         caplog.clear()
         with caplog.at_level(logging.WARNING):
@@ -102,7 +102,7 @@ def test_malformed_lists_and_unknown_statuses_do_not_crash(
         fast_settings(ctx)
         drive(engine)
         _assert_accounted(ctx, sid, 10)
-        assert engine.status().problem is None or "sending" not in engine.status().problem
+        assert engine.status().problem is None
 
 
 def _assert_accounted_partial(ctx: Context, sid: int, total: int) -> None:

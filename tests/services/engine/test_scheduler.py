@@ -1,10 +1,10 @@
 """The engine on its APScheduler threads, the worker's signals and modes, adaptive polling."""
 
+import logging
 import signal
 import subprocess
 import sys
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from desktop.services.status.vocabulary import SequenceStatus
 from desktop.services.twilio.gateway import Refused
 from tests.engine_helpers import fast_settings, make_engine, sandbox_gateway, worker_env
 from tests.helpers import add_leads
+from tests.waiting import wait_until
 
 STEP = [builder.StepSpec("Hello. Reply STOP to opt out")]
 
@@ -40,10 +41,7 @@ def test_scheduler_runs_the_jobs_and_publishes_changes(ctx: Context) -> None:
         engine.start()
         try:
             assert got_change.wait(10)
-            deadline = time.monotonic() + 30
-            while not engine.is_idle() and time.monotonic() < deadline:
-                time.sleep(0.1)
-            assert engine.is_idle()
+            wait_until(engine.is_idle, what="the engine going idle")
             status = engine.status()
             assert status.state == "running" and status.in_queue == 0
             assert status.next_poll_at is not None
@@ -56,18 +54,26 @@ def test_scheduler_runs_the_jobs_and_publishes_changes(ctx: Context) -> None:
         assert len(sandbox.ledger_snapshot()) == 5
 
 
-def test_a_failing_listener_does_not_stop_the_engine(ctx: Context) -> None:
+def test_a_failing_listener_does_not_stop_the_engine(
+    ctx: Context, caplog: pytest.LogCaptureFixture
+) -> None:
     with CarrierSandbox(SandboxConfig.fast(seed=12)) as sandbox:
         fast_settings(ctx)
         add_leads(ctx, 2)
         builder.create_sequence(ctx, "L", STEP, builder.LeadSelection(all=True))
         engine = make_engine(ctx, sandbox)
 
-        def broken(_ids: set[int]) -> None:
+        calls: list[set[int]] = []
+
+        def broken(ids: set[int]) -> None:
+            calls.append(ids)
             raise RuntimeError("a broken subscriber")
 
         engine.subscribe(broken)
-        engine.run_once()
+        with caplog.at_level(logging.ERROR):
+            engine.run_once()
+        assert calls, "the failing listener was never called"
+        assert "a change listener failed" in caplog.text
         assert len(sandbox.ledger_snapshot()) == 2
 
 
@@ -117,9 +123,7 @@ def test_worker_stops_cleanly_on_a_signal(worker_setup, sig: signal.Signals) -> 
         stderr=subprocess.PIPE,
         text=True,
     )
-    deadline = time.monotonic() + 30
-    while not sandbox.ledger_snapshot() and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(sandbox.ledger_snapshot, what="the worker's first send")
     process.send_signal(sig)
     out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err

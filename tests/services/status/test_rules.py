@@ -3,8 +3,10 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from twilio.rest.api.v2010.account.message import MessageInstance
 
 from desktop.services.status.rules import (
+    INBOUND_PROVIDER_STATUSES,
     PROVIDER_STATUS_BUCKET,
     InvalidTransition,
     SequenceAction,
@@ -30,6 +32,7 @@ TWILIO_STATUSES = {
     "sent": Bucket.OUTBOX,
     "delivered": Bucket.SENT,
     "read": Bucket.SENT,
+    "partially_delivered": Bucket.SENT,
     "undelivered": Bucket.ERROR,
     "failed": Bucket.ERROR,
     "canceled": Bucket.CANCELED,
@@ -42,7 +45,15 @@ def test_every_twilio_status_has_its_bucket(status: str, bucket: Bucket) -> None
     assert bucket_for_provider_status(status.upper()) == bucket
 
 
-def test_mapping_covers_twilio_enum_exactly() -> None:
+def test_mapping_covers_the_twilio_sdks_status_enum_exactly() -> None:
+    # The SDK's own enum, not a copy: a status Twilio adds shows up here first.
+    sdk = {
+        value
+        for name, value in vars(MessageInstance.Status).items()
+        if name.isupper() and isinstance(value, str)
+    }
+    assert set(PROVIDER_STATUS_BUCKET) | INBOUND_PROVIDER_STATUSES == sdk
+    assert not set(PROVIDER_STATUS_BUCKET) & INBOUND_PROVIDER_STATUSES
     assert dict(PROVIDER_STATUS_BUCKET) == TWILIO_STATUSES
 
 
