@@ -1,11 +1,11 @@
 """The pages of the import wizard: choose the file, match its columns, read the report.
-The pages draw; ImportWizard (import_wizard.py) holds the state and runs the work."""
+
+The pages draw and read the ImportSession; ImportWizard (wizard.py) owns the session, runs
+the work and connects the pages' buttons and signals to it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -28,6 +28,7 @@ from desktop.services.core.wording import sentence
 from desktop.services.leads.csv_reader import FIELDS
 from desktop.services.leads.store import normalize_tag
 from desktop.services.sequences.forecast import group_digits
+from desktop.ui.importer.session import ImportSession
 from desktop.ui.importer.table_models import (
     FIELD_LABELS,
     ImportReportModel,
@@ -35,9 +36,6 @@ from desktop.ui.importer.table_models import (
     column_name,
 )
 from desktop.ui.kit.form_style import restyle
-
-if TYPE_CHECKING:
-    from desktop.ui.importer.wizard import ImportWizard
 
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 
@@ -51,9 +49,11 @@ def _label(object_name: str = "") -> QLabel:
 
 
 class FilePage(QWizardPage):
-    def __init__(self, wizard: ImportWizard) -> None:
+    previewWanted = Signal()  # read the file now (a pause in typing, or a chosen file)
+
+    def __init__(self, session: ImportSession) -> None:
         super().__init__()
-        self.owner = wizard
+        self.session = session
         self.setTitle("Choose a CSV file")
         self.setSubTitle(
             "Save your contacts from a spreadsheet or CRM as a CSV file. TextDesk finds the "
@@ -92,18 +92,17 @@ class FilePage(QWizardPage):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(300)  # read the file when the typing pauses
-        self._timer.timeout.connect(wizard.load_preview)
+        self._timer.timeout.connect(self.previewWanted)
         self.path_edit.textChanged.connect(self._path_edited)
-        self.browse_button.clicked.connect(wizard.browse)
         self.tag_edit.textChanged.connect(self._check_tag)
 
     def load_now(self) -> None:
         """Read the file at once rather than after the typing pause."""
         self._timer.stop()
-        self.owner.load_preview()
+        self.previewWanted.emit()
 
     def _path_edited(self) -> None:
-        self.owner.forget_preview()
+        self.session.forget_preview()
         self.status.setText("")
         self._timer.start()
         self.completeChanged.emit()
@@ -121,10 +120,10 @@ class FilePage(QWizardPage):
         self.completeChanged.emit()
 
     def show_status(self) -> None:
-        preview = self.owner.preview
-        if self.owner.preview_error:
+        preview = self.session.preview
+        if self.session.preview_error:
             restyle(self.status, "fieldError")
-            self.status.setText(self.owner.preview_error)
+            self.status.setText(self.session.preview_error)
         elif preview is not None:
             restyle(self.status, "hint")
             rows = group_digits(preview.total_rows_estimate)
@@ -136,13 +135,13 @@ class FilePage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return self.owner.preview is not None and not self.tag_error.text()
+        return self.session.preview is not None and not self.tag_error.text()
 
 
 class MappingPage(QWizardPage):
-    def __init__(self, wizard: ImportWizard) -> None:
+    def __init__(self, session: ImportSession) -> None:
         super().__init__()
-        self.owner = wizard
+        self.session = session
         self.setTitle("Match the columns")
         self.setSubTitle(
             "Tell TextDesk which column holds what. Only the phone number is needed; "
@@ -181,11 +180,10 @@ class MappingPage(QWizardPage):
         preview_label = QLabel("First rows of the file:")
         layout.addWidget(preview_label)
         layout.addWidget(self.table, 1)
-        self.header_check.toggled.connect(wizard.set_has_header)
 
     def fill(self) -> None:
-        """Rebuild the choices from the wizard's current preview."""
-        preview = self.owner.preview
+        """Rebuild the choices from the session's current preview."""
+        preview = self.session.preview
         if preview is None:
             return
         self.header_check.blockSignals(True)
@@ -206,7 +204,7 @@ class MappingPage(QWizardPage):
             combo.setCurrentIndex(max(0, combo.findData(preview.mapping.get(name, -1))))
             combo.blockSignals(False)
         self.model.set_preview(
-            preview.header, preview.rows, preview.column_count, self.owner.region
+            preview.header, preview.rows, preview.column_count, self.session.region
         )
         self._mapping_changed()
         self.table.resizeColumnsToContents()
@@ -227,13 +225,15 @@ class MappingPage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return self.owner.preview is not None and "phone" in self.mapping()
+        return self.session.preview is not None and "phone" in self.mapping()
 
 
 class ReportPage(QWizardPage):
-    def __init__(self, wizard: ImportWizard) -> None:
+    importRequested = Signal()  # the page is shown: the import starts
+
+    def __init__(self, session: ImportSession) -> None:
         super().__init__()
-        self.owner = wizard
+        self.session = session
         self.setTitle("Import report")
         self.setSubTitle("What happened to each row of the file.")
         self.summary = _label("reportSummary")
@@ -271,17 +271,16 @@ class ReportPage(QWizardPage):
         row.addWidget(self.export_button)
         layout.addLayout(row)
         self.attention_only.toggled.connect(self._refill)
-        self.export_button.clicked.connect(wizard.export_report)
 
     def initializePage(self) -> None:
         self.summary.setText("Importing…")
-        self.owner.start_import()
+        self.importRequested.emit()
 
     def show_outcome(self) -> None:
-        report = self.owner.report
+        report = self.session.report
         if report is None:
             restyle(self.summary, "fieldError")
-            self.summary.setText(f"Nothing was imported: {self.owner.import_error}")
+            self.summary.setText(f"Nothing was imported: {self.session.import_error}")
             self.table.hide()
             self.attention_only.hide()
         else:
@@ -300,7 +299,7 @@ class ReportPage(QWizardPage):
         self.completeChanged.emit()
 
     def _refill(self) -> None:
-        report = self.owner.report
+        report = self.session.report
         self.model.set_report(report, self.attention_only.isChecked())
         nothing = self.model.rowCount() == 0
         self.empty.setText(
@@ -312,4 +311,4 @@ class ReportPage(QWizardPage):
         self.table.setVisible(not nothing)
 
     def isComplete(self) -> bool:
-        return self.owner.finished_import
+        return self.session.finished

@@ -25,6 +25,7 @@ from desktop.services.leads.importer import (
 )
 from desktop.services.sequences.forecast import group_digits
 from desktop.ui.importer.pages import FilePage, MappingPage, ReportPage
+from desktop.ui.importer.session import ImportSession
 from desktop.ui.importer.table_models import RESULT_LABELS
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.form_style import FORM_STYLE
@@ -62,12 +63,7 @@ class ImportWizard(QWizard):
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)  # it is stored
         self.resize(860, 620)
         self.services = services
-        self.preview: CsvPreview | None = None
-        self.preview_error = ""
-        self.region = "US"
-        self.report: ImportReport | None = None
-        self.import_error = ""
-        self.finished_import = False
+        self.session = ImportSession()
         self.importing = False
         self.batch_size = DEFAULT_BATCH_SIZE
         self.progress_dialog: QProgressDialog | None = None
@@ -75,17 +71,35 @@ class ImportWizard(QWizard):
         self.ask_open_path: Callable[[], str | None] = self._ask_open_path
         self.ask_save_path: Callable[[str], str | None] = self._ask_save_path
         self._cancel = threading.Event()
-        self._request = 0
 
-        self.file_page = FilePage(self)
-        self.mapping_page = MappingPage(self)
-        self.report_page = ReportPage(self)
+        self.file_page = FilePage(self.session)
+        self.mapping_page = MappingPage(self.session)
+        self.report_page = ReportPage(self.session)
         for page in (self.file_page, self.mapping_page, self.report_page):
             self.addPage(page)
+        self.file_page.previewWanted.connect(self.load_preview)
+        self.file_page.browse_button.clicked.connect(self.browse)
+        self.mapping_page.header_check.toggled.connect(self.set_has_header)
+        self.report_page.importRequested.connect(self.start_import)
+        self.report_page.export_button.clicked.connect(self.export_report)
         self.importProgress.connect(self._on_progress)
         if path:
             self.set_path(path)
             self.file_page.load_now()
+
+    # -- what the session knows so far ---------------------------------------------------
+
+    @property
+    def preview(self) -> CsvPreview | None:
+        return self.session.preview
+
+    @property
+    def preview_error(self) -> str:
+        return self.session.preview_error
+
+    @property
+    def report(self) -> ImportReport | None:
+        return self.session.report
 
     # -- file and preview ----------------------------------------------------------------
 
@@ -113,17 +127,11 @@ class ImportWizard(QWizard):
         )
         return chosen or None
 
-    def forget_preview(self) -> None:
-        self._request += 1  # an answer still on its way is for another file
-        self.preview = None
-        self.preview_error = ""
-
     def load_preview(self, has_header: bool | None = None) -> None:
         path = self.path()
-        self.forget_preview()
+        request = self.session.forget_preview()  # an answer still on its way is for another file
         if not path:
             return
-        request = self._request
         ctx = self.services.ctx
 
         def work() -> tuple[CsvPreview, str]:
@@ -142,28 +150,29 @@ class ImportWizard(QWizard):
         self.load_preview(has_header=has_header)
 
     def _preview_loaded(self, request: int, result: tuple[CsvPreview, str]) -> None:
-        if request != self._request:
+        if request != self.session.preview_request:
             return
-        self.preview, self.region = result
+        self.session.preview, self.session.region = result
         self.file_page.show_status()
         self.mapping_page.fill()
         self.previewChanged.emit()
 
     def _preview_failed(self, request: int, message: str) -> None:
-        if request != self._request:
+        if request != self.session.preview_request:
             return
-        self.preview_error = sentence(message)
+        self.session.preview_error = sentence(message)
         self.file_page.show_status()
         self.previewChanged.emit()
 
     # -- importing -------------------------------------------------------------------------
 
     def start_import(self) -> None:
-        preview = self.preview
+        preview = self.session.preview
         assert preview is not None
         mapping = self.mapping_page.mapping()
         tag = self.tag() or None
-        self.report, self.import_error, self.finished_import = None, "", False
+        session = self.session
+        session.report, session.import_error, session.finished = None, "", False
         self.importing = True
         self._cancel.clear()
         dialog = QProgressDialog(
@@ -230,16 +239,16 @@ class ImportWizard(QWizard):
 
     def _import_done(self, report: ImportReport) -> None:
         self._close_progress()
-        self.report = report
-        self.finished_import = True
+        self.session.report = report
+        self.session.finished = True
         self.report_page.show_outcome()
         self.imported.emit(report)
         self.importFinished.emit()
 
     def _import_failed(self, message: str) -> None:
         self._close_progress()
-        self.import_error = message
-        self.finished_import = True
+        self.session.import_error = message
+        self.session.finished = True
         self.report_page.show_outcome()
         self.importFinished.emit()
 
@@ -258,7 +267,7 @@ class ImportWizard(QWizard):
         return chosen or None
 
     def export_report(self) -> None:
-        report = self.report
+        report = self.session.report
         if report is None:
             return
         suggested = str(report.path.with_name(report.path.stem + " - import report.csv"))

@@ -11,7 +11,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QPushButton
 
 from desktop.services.leads import store as leads
+from desktop.services.leads.csv_reader import preview_csv
 from desktop.services.leads.importer import ImportReport
+from desktop.ui.importer.pages import FilePage, ReportPage
+from desktop.ui.importer.session import ImportSession
 from desktop.ui.importer.table_models import ImportReportModel, MappingPreviewModel
 from desktop.ui.importer.wizard import ImportWizard
 from desktop.ui.kit.appstate import AppServices
@@ -170,6 +173,21 @@ def test_the_report_can_be_saved(qtbot, services, tmp_path) -> None:
         "Duplicate",
         "No number",
     ]
+
+
+def test_the_pages_read_the_session_not_the_wizard(qtbot, tmp_path) -> None:
+    session = ImportSession()
+    file_page, report_page = FilePage(session), ReportPage(session)
+    qtbot.addWidget(file_page)
+    qtbot.addWidget(report_page)
+    assert not file_page.isComplete() and not report_page.isComplete()
+    session.preview = preview_csv(write(tmp_path, "phone\n+14155550121\n"))
+    file_page.show_status()
+    assert file_page.isComplete() and "1 columns" in file_page.status.text()
+    file_page.path_edit.setText("another.csv")  # a new file: the old preview is forgotten
+    assert session.preview is None and not file_page.isComplete()
+    session.finished = True
+    assert report_page.isComplete()
 
 
 @pytest.mark.parametrize("model_class", [MappingPreviewModel, ImportReportModel])
