@@ -330,7 +330,7 @@ def _records(fh: BinaryIO, fmt: CsvFormat) -> Iterator[Record]:
         except StopIteration:
             return
         except csv.Error as exc:
-            cells, problem = None, _csv_problem(exc)
+            cells, problem = None, _csv_problem(exc, source.current)
         lines = source.current
         misfit = cells is None or (expected is not None and column_problem(cells, expected))
         if len(lines) > 1 and misfit:
@@ -345,13 +345,18 @@ def _records(fh: BinaryIO, fmt: CsvFormat) -> Iterator[Record]:
         yield cells, problem, issue
 
 
-def _csv_problem(exc: csv.Error) -> str:
-    text = str(exc)
-    if "field limit" in text:
-        return f"a cell is longer than {csv.field_size_limit()} characters"
-    if "new-line" in text:
+def _csv_problem(exc: csv.Error, lines: list[tuple[str, LineIssue]]) -> str:
+    """Why csv.reader gave up on a record. csv.Error carries no code, so the record's own
+    lines tell which rule they broke, not the wording of the message."""
+    texts = [text for text, _ in lines]
+    # A line is split at its line end only, so a line break before that end is a bare one
+    # (\r in a \n file, or the reverse) outside quotes: csv refuses it.
+    if any("\r" in text.rstrip("\r\n") or "\n" in text.rstrip("\r\n") for text in texts):
         return "a line break inside a cell that is not in quotes"
-    return f"the line cannot be read as CSV ({text})"
+    limit = csv.field_size_limit()
+    if sum(len(text) for text in texts) > limit:
+        return f"a cell is longer than {limit} characters"
+    return f"the line cannot be read as CSV ({exc})"
 
 
 def open_records(path: Path, fmt: CsvFormat) -> Generator[Record, None, None]:
