@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -131,7 +132,10 @@ def test_a_database_error_is_a_sentence(
     qtbot, pop_services, populated: Populated, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def damaged(*_args, **_kwargs):
-        raise OperationalError("SELECT", {}, Exception("database disk image is malformed"))
+        # What SQLite raises for a damaged file: the sentence follows its result code.
+        corrupt = sqlite3.DatabaseError("database disk image is malformed")
+        corrupt.sqlite_errorcode = sqlite3.SQLITE_CORRUPT
+        raise OperationalError("SELECT", {}, corrupt)
 
     monkeypatch.setattr(history, "messages_in_bucket", damaged)
     notifier = Notifier()
