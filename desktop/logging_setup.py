@@ -53,7 +53,9 @@ def default_log_file() -> Path | None:
     return default_data_dir() / LOG_NAME
 
 
-def configure_logging(*, verbose: bool = False, console: bool = True) -> Path | None:
+def configure_logging(
+    *, verbose: bool = False, console: bool = True, to_file: bool = True
+) -> Path | None:
     """Set up the root logger once per process; returns the log file, if one could be
     opened. Calling it again replaces TextDesk's handlers (tests call it repeatedly)."""
     root = logging.getLogger()
@@ -70,7 +72,7 @@ def configure_logging(*, verbose: bool = False, console: bool = True) -> Path | 
         stream.addFilter(_not_file_only)
         setattr(stream, _MARK, True)
         root.addHandler(stream)
-    file = default_log_file()
+    file = default_log_file() if to_file else None
     if file is None:
         return None
     try:

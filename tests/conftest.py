@@ -7,10 +7,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Tests never read or write the user's real keyring, data folder or log file; subprocesses
 # (workers, the service, the frozen app) inherit these.
 os.environ["TEXTDESK_KEYRING"] = "off"
-_HOME = tempfile.mkdtemp(prefix="textdesk-tests-")
-os.environ["XDG_DATA_HOME"] = os.path.join(_HOME, "data")
-os.environ["XDG_CONFIG_HOME"] = os.path.join(_HOME, "config")
-os.environ["TEXTDESK_LOG_FILE"] = os.path.join(_HOME, "textdesk.log")
+os.environ["TEXTDESK_TEST_HOME"] = tempfile.mkdtemp(prefix="textdesk-tests-")
+os.environ["XDG_DATA_HOME"] = os.path.join(os.environ["TEXTDESK_TEST_HOME"], "data")
+os.environ["XDG_CONFIG_HOME"] = os.path.join(os.environ["TEXTDESK_TEST_HOME"], "config")
+os.environ["TEXTDESK_LOG_FILE"] = os.path.join(os.environ["TEXTDESK_TEST_HOME"], "textdesk.log")
 
 from collections.abc import Iterator
 from pathlib import Path

@@ -78,8 +78,6 @@ def test_library_levels_are_set_by_the_setup(log_file: Path) -> None:
     assert {name: logging.getLogger(name).level for name in LIBRARY_LEVELS} == LIBRARY_LEVELS
 
 
-def test_no_log_file_when_switched_off(
-    monkeypatch: pytest.MonkeyPatch, log_file: Path
-) -> None:
+def test_no_log_file_when_switched_off(monkeypatch: pytest.MonkeyPatch, log_file: Path) -> None:
     monkeypatch.setenv("TEXTDESK_LOG_FILE", "off")
     assert configure_logging() is None

@@ -25,7 +25,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         words = list(sys.argv[1:] if argv is None else argv)
         args = build_parser(words).parse_args(words)
-        configure_logging(verbose=args.verbose)
+        configure_logging(verbose=args.verbose, to_file=getattr(args, "log_to_file", True))
         if getattr(args, "long_running", False):
             return int(args.handler(args))
         # A short command spends most of its life importing (SQLAlchemy builds thousands of

@@ -31,7 +31,7 @@ def probe(*args: str) -> dict[str, object]:
 
 
 def test_the_schema_head_constant_is_alembics_head() -> None:
-    assert SCHEMA_HEAD == head_revision()
+    assert head_revision() == SCHEMA_HEAD
 
 
 def test_listing_on_an_up_to_date_database_imports_no_alembic_twilio_or_qt(db_url: str) -> None:

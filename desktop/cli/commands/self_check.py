@@ -8,7 +8,8 @@ from typing import Any
 
 def register(sub: Any) -> None:
     check = sub.add_parser("self-check", help="check that this installation can send and track")
-    check.set_defaults(handler=run)
+    # The check keeps its own log in the temp folder and never touches the user's data.
+    check.set_defaults(handler=run, log_to_file=False)
 
 
 def run(_args: argparse.Namespace) -> int:
