@@ -8,6 +8,7 @@ with no Python anywhere on PATH; skip them locally with `-m "not packaging"`.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -206,6 +207,50 @@ def test_frozen_self_check(onedir: Path, bare_env: dict[str, str]) -> None:
     assert "Traceback" not in log, log
     assert " ERROR " not in log, log
     assert list(Path(bare_env["HOME"]).iterdir()) == [], "the check wrote into HOME"
+
+
+@pytest.mark.packaging
+@pytest.mark.timeout(900)
+def test_frozen_worker_explains_a_refusal_from_the_bundled_catalog(
+    onedir: Path, bare_env: dict[str, str], tmp_path: Path
+) -> None:
+    # The Twilio error catalog is a data file (desktop/services/twilio/errors.toml), which
+    # only a frozen run proves is in the bundle and found there. The frozen worker meets a
+    # refusal (21211), acts on the catalog (dead_number: the lead's second step is canceled;
+    # a missing catalog would fail the worker), and the export shows the catalog's words.
+    from desktop.sandbox import CarrierSandbox, SandboxConfig
+    from desktop.services.twilio.error_catalog import explain
+
+    leads = tmp_path / "leads.csv"
+    leads.write_text("Phone,First name\n+15005550001,Bad\n", encoding="utf-8")  # refused: 21211
+    export = tmp_path / "export.csv"
+    with CarrierSandbox(SandboxConfig.fast(seed=1)) as sandbox:
+        env = {
+            **bare_env,
+            "TEXTDESK_DB": f"sqlite:///{tmp_path / 'frozen.db'}",
+            "TWILIO_ACCOUNT_SID": sandbox.account_sid,
+            "TWILIO_AUTH_TOKEN": sandbox.auth_token,
+            "TEXTDESK_TWILIO_API_URL": sandbox.base_url,
+            "TEXTDESK_FROM": sandbox.phone_number,
+            "TEXTDESK_HTTP_TIMEOUT": "1",
+            "TEXTDESK_KEYRING": "off",
+        }
+        create = ("sequences", "create", "--name", "Frozen", "--all", "--delay", "1s")
+        steps = ("--step", "Hello. Reply STOP to opt out", "--step", "Still there?")
+        for args in (
+            ("leads", "import", str(leads)),
+            ("settings", "set", "quiet_hours", "off"),
+            (*create, *steps),
+            ("worker", "--until-idle"),
+        ):
+            assert_clean(run_frozen(env, *args))
+        listed = run_frozen(env, "sequences", "list", "--json")
+        assert_clean(listed)
+        (sequence,) = json.loads(listed.stdout)
+        assert_clean(run_frozen(env, "export", str(sequence["id"]), "--out", str(export)))
+    assert sequence["counts"]["error"] == 1 and sequence["counts"]["canceled"] == 1
+    text = export.read_text(encoding="utf-8-sig")
+    assert "21211" in text and explain(21211).title in text, text
 
 
 @pytest.mark.packaging
