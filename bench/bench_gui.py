@@ -40,7 +40,7 @@ from desktop.app import FIRST_PAINT_MARK, build_app  # noqa: E402
 from desktop.models import Lead  # noqa: E402
 from desktop.sandbox import SandboxConfig  # noqa: E402
 from desktop.services.core.context import Context  # noqa: E402
-from desktop.services.sequences import lifecycle as sequences  # noqa: E402
+from desktop.services.sequences import builder, lifecycle  # noqa: E402
 from desktop.services.status.vocabulary import Bucket  # noqa: E402
 from desktop.services.twilio.connection import Connection  # noqa: E402
 from desktop.services.twilio.gateway import Gateway  # noqa: E402
@@ -151,8 +151,8 @@ def responsiveness(count: int, idle_seconds: float, out_of_process: bool) -> Non
         ctx = app.services.ctx
         created: list[int] = []
         app.services.tasks.run(
-            lambda: sequences.create_sequence(
-                ctx, "Bench", [sequences.StepSpec(BODY)], sequences.LeadSelection(all=True)
+            lambda: builder.create_sequence(
+                ctx, "Bench", [builder.StepSpec(BODY)], builder.LeadSelection(all=True)
             ).sequence_id,
             created.append,
         )  # fmt: skip
@@ -174,7 +174,7 @@ def responsiveness(count: int, idle_seconds: float, out_of_process: bool) -> Non
         busy = heartbeat.stop()
         elapsed = time.monotonic() - started
         run_for(1.0)
-        summary = sequences.get_summary(ctx, sequence_id)
+        summary = lifecycle.get_summary(ctx, sequence_id)
         shown = window.bulk_sequences.model.summary(window.bulk_sequences.model.row_of(sequence_id))
     finally:
         app.shutdown()

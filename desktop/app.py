@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from types import TracebackType
+from typing import Any
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -233,7 +234,7 @@ class _FirstPaint(QObject):
         QApplication.quit()
 
 
-def _qt_messages_to_log() -> None:
+def _qt_messages_to_log() -> Any:
     """Qt's own warnings go to the log file like everything else, not to a console that a
     desktop app does not have."""
     logger = logging.getLogger("qt")
@@ -248,7 +249,7 @@ def _qt_messages_to_log() -> None:
     def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
         logger.log(levels.get(kind, logging.WARNING), "%s", message)
 
-    qInstallMessageHandler(handler)
+    return qInstallMessageHandler(handler)  # the previous handler, put back on exit
 
 
 def _install_excepthook(window: MainWindow) -> None:
@@ -274,7 +275,7 @@ def run_gui(db_url: str | None = None, demo: bool = False) -> int:
     qt_app.setApplicationName("TextDesk")
     qt_app.setOrganizationName("TextDesk")
     qt_app.setApplicationDisplayName("TextDesk")
-    _qt_messages_to_log()
+    previous_qt_handler = _qt_messages_to_log()
     exit_after_paint = os.environ.get(EXIT_AFTER_PAINT_ENV) == "1"
     previous_hook = sys.excepthook
     code = 0
@@ -299,3 +300,4 @@ def run_gui(db_url: str | None = None, demo: bool = False) -> int:
             demo = False  # a restart after adding credentials leaves demo mode
     finally:
         sys.excepthook = previous_hook
+        qInstallMessageHandler(previous_qt_handler)

@@ -8,7 +8,6 @@ for the engine again.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -17,14 +16,14 @@ from desktop.models import Lead
 from desktop.sandbox import CarrierSandbox, Outcome, SandboxConfig
 from desktop.services.core.context import Context
 from desktop.services.leads import store as leads
-from desktop.services.sequences import builder
-from desktop.services.sequences import lifecycle as sequences
+from desktop.services.sequences import builder, lifecycle
 from desktop.services.status.vocabulary import Bucket
 from desktop.ui.kit.prompts import Prompts
 from tests.engine_helpers import fast_settings, make_engine
+from tests.waiting import wait_until
 
 INVALID = "+15005550001"  # Twilio's magic "invalid number": refused with 21211
-UNKNOWN_ERROR = "+14155550777"  # forced undelivered 30008 (retryable)
+UNKNOWN_ERROR = "+14155550777"  # forced undelivered 30008 (a resend may help)
 REPLIER = "+14155550778"  # replies "Thanks, see you!"
 GONE = "+14155550779"  # deleted after the sequence was created
 
@@ -72,16 +71,14 @@ def build_populated(folder: Path) -> Populated:
         sandbox.config.reply_rules[REPLIER] = "Thanks, see you!"
         engine = make_engine(ctx, sandbox)
         engine.startup()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+
+        def settled() -> bool:
             engine.run_once()
-            counts = sequences.get_summary(ctx, sent_id).counts
-            replied = bool(_replies(ctx))
-            if counts[Bucket.IN_QUEUE] == counts[Bucket.OUTBOX] == 0 and replied:
-                break
-            time.sleep(0.05)
-        else:
-            raise AssertionError("the populated database did not settle")
+            counts = lifecycle.get_summary(ctx, sent_id).counts
+            waiting = counts[Bucket.IN_QUEUE] + counts[Bucket.OUTBOX]
+            return waiting == 0 and bool(_replies(ctx))
+
+        wait_until(settled, what="the populated database settling")
         engine.stop()
     ctx.close()
     return Populated(url, sent_id, later_id, ids)

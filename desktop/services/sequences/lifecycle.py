@@ -1,6 +1,6 @@
 """Sequences after creation: pause/resume/cancel, status refresh, listing with counts.
 
-Creation and enqueueing live in desktop.services.sequences.builder (re-exported here).
+Creation and enqueueing live in desktop.services.sequences.builder.
 """
 
 from __future__ import annotations
@@ -15,16 +15,6 @@ from sqlalchemy.orm import Session
 from desktop.models import Message, Sequence, Step
 from desktop.services.core.context import Context
 from desktop.services.core.errors import NotFound
-from desktop.services.sequences.builder import (
-    CreateResult,
-    LeadSelection,
-    Preflight,
-    Recipient,
-    StepSpec,
-    create_sequence,
-    finish_preparation,
-    preflight,
-)
 from desktop.services.status.rules import (
     SequenceAction,
     SequenceFacts,
@@ -33,17 +23,6 @@ from desktop.services.status.rules import (
 )
 from desktop.services.status.transitions import Counts, cancel_pending, counts_by_sequence
 from desktop.services.status.vocabulary import Bucket, SequenceStatus
-
-__all__ = [
-    "CreateResult",
-    "LeadSelection",
-    "Preflight",
-    "Recipient",
-    "StepSpec",
-    "create_sequence",
-    "finish_preparation",
-    "preflight",
-]
 
 
 @dataclass(frozen=True)

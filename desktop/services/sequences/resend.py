@@ -13,7 +13,7 @@ from desktop.services.status.vocabulary import Bucket, EventKind, SequenceStatus
 from desktop.services.twilio import error_catalog
 
 
-def retryable_count(ctx: Context, sequence_id: int) -> int:
+def resendable_count(ctx: Context, sequence_id: int) -> int:
     with ctx.db.read() as session:
         codes = session.scalars(
             select(Message.error_code).where(
@@ -23,8 +23,8 @@ def retryable_count(ctx: Context, sequence_id: int) -> int:
         return sum(1 for code in codes if code and error_catalog.explain(code).resend_helps)
 
 
-def resend_retryable(ctx: Context, sequence_id: int) -> int:
-    """Put every retryable Error message back In-queue (due now); returns how many.
+def resend_where_it_helps(ctx: Context, sequence_id: int) -> int:
+    """Put every Error message a resend can cure back In-queue (due now); returns how many.
 
     The previous SID is kept in the event's detail, so the history shows both attempts.
     Leads that opted out or were deleted since are left alone.

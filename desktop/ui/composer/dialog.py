@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWizard,
 )
 
-from desktop.services.sequences import lifecycle as sequences
+from desktop.services.sequences import builder
 from desktop.services.sequences.draft_check import (
     Basics,
     Draft,
@@ -60,7 +60,7 @@ class ComposerDialog(QDialog):
         self.check_error = ""
         self._checking = False
         self._creating = False
-        self.created: sequences.CreateResult | None = None
+        self.created: builder.CreateResult | None = None
         self.import_wizard: QWizard | None = None
 
         self.name_edit = QLineEdit(f"Bulk text of {describe_moment(datetime.now())}")
@@ -329,8 +329,8 @@ class ComposerDialog(QDialog):
         ctx = self.services.ctx
         self._set_creating(True, f"Preparing {group_digits(check.messages)} messages…")
 
-        def create() -> sequences.CreateResult:
-            return sequences.create_sequence(
+        def create() -> builder.CreateResult:
+            return builder.create_sequence(
                 ctx,
                 name,
                 list(draft.steps),
@@ -357,7 +357,7 @@ class ComposerDialog(QDialog):
             widget.setEnabled(not creating)
         self._update_start()
 
-    def _created(self, result: sequences.CreateResult) -> None:
+    def _created(self, result: builder.CreateResult) -> None:
         self._set_creating(False)
         self.created = result
         self.sequenceCreated.emit(result.sequence_id)

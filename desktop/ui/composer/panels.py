@@ -26,9 +26,9 @@ from PySide6.QtWidgets import (
 from desktop.services.core.errors import UserError
 from desktop.services.core.settings import SPECS
 from desktop.services.core.wording import sentence
+from desktop.services.sequences.builder import LeadSelection, Recipient, StepSpec
 from desktop.services.sequences.draft_check import DraftCheck, format_money
 from desktop.services.sequences.forecast import describe_moment, group_digits
-from desktop.services.sequences.lifecycle import LeadSelection, Recipient, StepSpec
 from desktop.services.text.segments import analyze
 from desktop.services.text.template import render
 

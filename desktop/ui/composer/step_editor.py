@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.sequences.lifecycle import StepSpec
+from desktop.services.sequences.builder import StepSpec
 from desktop.services.text.media import validate_media_urls
 from desktop.services.text.segments import MAX_BODY_CHARS, analyze
 from desktop.services.text.template import parse_template

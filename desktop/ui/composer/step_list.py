@@ -7,8 +7,7 @@ from collections.abc import Mapping
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from desktop.services.sequences.builder import MAX_STEPS
-from desktop.services.sequences.lifecycle import StepSpec
+from desktop.services.sequences.builder import MAX_STEPS, StepSpec
 from desktop.ui.composer.step_editor import StepEditor
 
 

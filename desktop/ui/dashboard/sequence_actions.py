@@ -73,7 +73,7 @@ class SequenceActions(QObject):
         )
         self.export_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
         self.resend_action = self._action(
-            "Re&send to retryable errors…",
+            "Re&send where it can help…",
             self.resend,
             "Send again the failed messages whose error a resend can cure",
         )
@@ -172,7 +172,7 @@ class SequenceActions(QObject):
             return
         ctx = self.services.ctx
         self.services.tasks.run(
-            lambda: resend.retryable_count(ctx, summary.id),
+            lambda: resend.resendable_count(ctx, summary.id),
             lambda count: self._confirm_resend(summary, count),
             self.notifier.show_error,
         )
@@ -201,5 +201,5 @@ class SequenceActions(QObject):
             self.changed.emit([summary.id])
 
         self.services.tasks.run(
-            lambda: resend.resend_retryable(ctx, summary.id), finished, self.notifier.show_error
+            lambda: resend.resend_where_it_helps(ctx, summary.id), finished, self.notifier.show_error
         )

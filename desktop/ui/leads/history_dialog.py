@@ -207,11 +207,7 @@ def details_html(entry: HistoryEntry) -> str:
             if items:
                 bullets = "".join(f"<li>{escape(item)}</li>" for item in items)
                 parts.append(f"<p><b>{title}</b></p><ul>{bullets}</ul>")
-        parts.append(
-            "<p><i>Resending later may work.</i></p>"
-            if info.retryable
-            else "<p><i>Resending as it is will not help until the cause is fixed.</i></p>"
-        )
+        parts.append(f"<p><i>{escape(info.resend_advice)}</i></p>")
     if entry.events:
         steps = "".join(
             f"<li>{escape(format_time(at))} — {escape(Bucket(to).label)}"

@@ -118,9 +118,9 @@ def test_resend_offers_exactly_the_errors_a_resend_can_cure(
     assert {errors[mid] for mid in curable} == {30008}
     assert 30005 in errors.values() and not explain(30005).resend_helps
 
-    assert resend.retryable_count(ctx, sequence_id) == len(curable)
+    assert resend.resendable_count(ctx, sequence_id) == len(curable)
     # The opted-out lead is left alone whatever its code; 21610 is not curable anyway.
-    assert resend.resend_retryable(ctx, sequence_id) == len(curable)
+    assert resend.resend_where_it_helps(ctx, sequence_id) == len(curable)
     with ctx.db.read() as session:
         buckets = {
             m.id: m.bucket

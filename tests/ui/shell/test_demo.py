@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from sqlalchemy import select
 
 from desktop.models import Lead
@@ -15,6 +13,7 @@ from desktop.services.sequences import lifecycle as sequences
 from desktop.services.status.vocabulary import BUCKET_ORDER, Bucket, SequenceStatus
 from tests.engine_helpers import make_engine
 from tests.helpers import add_leads
+from tests.waiting import wait_until
 
 
 def by_name(ctx: Context) -> dict[str, sequences.SequenceSummary]:
@@ -60,18 +59,17 @@ def test_scripted_sandbox_fills_every_bucket(ctx: Context) -> None:
         assert sandbox.config.reply_rules["+14155550110"] == "STOP"
         engine = make_engine(ctx, sandbox)
         engine.startup()
-        deadline = time.monotonic() + 30
-        counts = running.counts
-        while time.monotonic() < deadline:
+
+        def settled() -> bool:
             engine.run_once()
             counts = sequences.get_summary(ctx, running.id).counts
-            if (
-                all(counts[b] for b in BUCKET_ORDER if b != Bucket.OUTBOX)
-                and not counts[Bucket.OUTBOX]
-            ):
-                break
-            time.sleep(0.05)
+            return not counts[Bucket.OUTBOX] and all(
+                counts[b] for b in BUCKET_ORDER if b != Bucket.OUTBOX
+            )
+
+        wait_until(settled, what="every bucket but Outbox filling")
         engine.stop()
+    counts = sequences.get_summary(ctx, running.id).counts
     assert all(counts[b] > 0 for b in BUCKET_ORDER if b != Bucket.OUTBOX), counts.as_json()
     assert counts[Bucket.ERROR] >= 4  # two magic numbers, a 30008 and a 30003
     assert counts[Bucket.IN_QUEUE] > 0  # step 2 waits two minutes
