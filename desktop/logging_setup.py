@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
-from logging.handlers import RotatingFileHandler
+import threading
 from pathlib import Path
 
 from desktop.paths import default_data_dir
@@ -42,6 +42,46 @@ class _Console(logging.Formatter):
         return f"textdesk: {record.levelname.lower()}: {record.getMessage()}"
 
 
+class _LogFile(logging.Handler):
+    """The rotating log file, opened when the first record arrives: most commands log
+    nothing, and opening it (logging.handlers and the file) would cost each of them."""
+
+    def __init__(self, file: Path, level: int) -> None:
+        super().__init__(level)
+        self.file = file
+        self._target: logging.Handler | None = None
+        self._failed = False
+        self._opening = threading.Lock()
+        self.setFormatter(logging.Formatter(FORMAT))
+
+    def _open(self) -> logging.Handler | None:
+        with self._opening:
+            if self._target is None and not self._failed:
+                from logging.handlers import RotatingFileHandler
+
+                try:
+                    self.file.parent.mkdir(parents=True, exist_ok=True)
+                    target = RotatingFileHandler(
+                        self.file, maxBytes=1_000_000, backupCount=2, encoding="utf-8"
+                    )
+                except OSError:  # a read-only home must not stop the app
+                    self._failed = True
+                    return None
+                target.setFormatter(self.formatter)
+                self._target = target
+            return self._target
+
+    def emit(self, record: logging.LogRecord) -> None:
+        target = self._open()
+        if target is not None:
+            target.handle(record)
+
+    def close(self) -> None:
+        if self._target is not None:
+            self._target.close()
+        super().close()
+
+
 def _not_file_only(record: logging.LogRecord) -> bool:
     return not getattr(record, "file_only", False)
 
@@ -56,8 +96,8 @@ def default_log_file() -> Path | None:
 def configure_logging(
     *, verbose: bool = False, console: bool = True, to_file: bool = True
 ) -> Path | None:
-    """Set up the root logger once per process; returns the log file, if one could be
-    opened. Calling it again replaces TextDesk's handlers (tests call it repeatedly)."""
+    """Set up the root logger once per process; returns the log file (opened when the
+    first record comes). Calling it again replaces TextDesk's handlers (tests do)."""
     root = logging.getLogger()
     for handler in [h for h in root.handlers if getattr(h, _MARK, False)]:
         root.removeHandler(handler)
@@ -75,13 +115,7 @@ def configure_logging(
     file = default_log_file() if to_file else None
     if file is None:
         return None
-    try:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(file, maxBytes=1_000_000, backupCount=2, encoding="utf-8")
-    except OSError:  # a read-only home must not stop the app; the console still works
-        return None
-    handler.setFormatter(logging.Formatter(FORMAT))
-    handler.setLevel(logging.DEBUG if verbose else logging.INFO)
+    handler = _LogFile(file, logging.DEBUG if verbose else logging.INFO)
     setattr(handler, _MARK, True)
     root.addHandler(handler)
     return file

@@ -201,5 +201,7 @@ class SequenceActions(QObject):
             self.changed.emit([summary.id])
 
         self.services.tasks.run(
-            lambda: resend.resend_where_it_helps(ctx, summary.id), finished, self.notifier.show_error
+            lambda: resend.resend_where_it_helps(ctx, summary.id),
+            finished,
+            self.notifier.show_error,
         )

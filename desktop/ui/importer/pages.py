@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.core.errors import UserError
 from desktop.services.core.wording import sentence
-from desktop.services.leads.csv_reader import FIELDS
+from desktop.services.leads.columns import FIELDS
 from desktop.services.leads.store import normalize_tag
 from desktop.services.sequences.forecast import group_digits
 from desktop.ui.importer.session import ImportSession

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from desktop.services.leads.csv_reader import CsvPreview
-from desktop.services.leads.importer import ImportReport
+from desktop.services.leads.import_report import ImportReport
 
 
 @dataclass

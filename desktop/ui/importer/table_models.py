@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor
 
 from desktop.services.core.phones import normalize_phone
-from desktop.services.leads.importer import STORED, ImportReport, ReportRow, RowStatus
+from desktop.services.leads.import_report import STORED, ImportReport, ReportRow, RowStatus
 from desktop.ui.kit.table_model import Column, ColumnTableModel
 
 Index = QModelIndex | QPersistentModelIndex

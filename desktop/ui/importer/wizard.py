@@ -18,11 +18,8 @@ from PySide6.QtWidgets import QFileDialog, QProgressDialog, QWidget, QWizard
 
 from desktop.services.core.wording import sentence
 from desktop.services.leads.csv_reader import CsvPreview, preview_csv
-from desktop.services.leads.importer import (
-    DEFAULT_BATCH_SIZE,
-    ImportReport,
-    import_leads,
-)
+from desktop.services.leads.import_report import ImportReport
+from desktop.services.leads.importer import DEFAULT_BATCH_SIZE, import_leads
 from desktop.services.sequences.forecast import group_digits
 from desktop.ui.importer.pages import FilePage, MappingPage, ReportPage
 from desktop.ui.importer.session import ImportSession

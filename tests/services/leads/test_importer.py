@@ -15,14 +15,9 @@ from sqlalchemy import select
 from desktop.models import Message, Sequence, SequenceCounter, Step
 from desktop.services.core.context import Context
 from desktop.services.core.errors import UserError
-from desktop.services.leads.csv_reader import SAMPLE_BYTES
-from desktop.services.leads.importer import (
-    ImportReport,
-    ReportRow,
-    RowStatus,
-    import_leads,
-    preview_csv,
-)
+from desktop.services.leads.csv_reader import SAMPLE_BYTES, preview_csv
+from desktop.services.leads.import_report import ImportReport, ReportRow, RowStatus
+from desktop.services.leads.importer import import_leads
 from desktop.services.leads.store import LeadRow, delete_leads, list_leads, set_opted_out
 from desktop.services.status.vocabulary import Bucket, SequenceStatus
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QPushButton
 
 from desktop.services.leads import store as leads
 from desktop.services.leads.csv_reader import preview_csv
-from desktop.services.leads.importer import ImportReport
+from desktop.services.leads.import_report import ImportReport
 from desktop.ui.importer.pages import FilePage, ReportPage
 from desktop.ui.importer.session import ImportSession
 from desktop.ui.importer.table_models import ImportReportModel, MappingPreviewModel
