@@ -94,12 +94,24 @@ class Database:
             else self.engine
         )
         self._write_engine = write_engine
-        self._read = sessionmaker(self.engine, expire_on_commit=False)
-        self._write = sessionmaker(write_engine, expire_on_commit=False)
+        self._sessions: tuple[sessionmaker[Session], sessionmaker[Session]] | None = None
+
+    def _factories(self) -> tuple[sessionmaker[Session], sessionmaker[Session]]:
+        # ORM work needs every model mapped (flushes sort tables by their foreign keys);
+        # Core reads through read_connection() do not, and skip the cost.
+        if self._sessions is None:
+            from desktop.models import import_all
+
+            import_all()
+            self._sessions = (
+                sessionmaker(self.engine, expire_on_commit=False),
+                sessionmaker(self._write_engine, expire_on_commit=False),
+            )
+        return self._sessions
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._read() as session:
+        with self._factories()[0]() as session:
             yield session
 
     @contextmanager
@@ -111,13 +123,14 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A transaction that commits on success and rolls back on any exception."""
-        with self._write() as session, session.begin():
+        with self._factories()[1]() as session, session.begin():
             yield session
 
     @contextmanager
     def write_connection(self) -> Iterator[Connection]:
         """A Core-only write transaction (BEGIN IMMEDIATE on SQLite), for hot paths where an
         ORM session's bookkeeping would cost more than the statements themselves."""
+        self._factories()
         with self._write_engine.begin() as connection:
             yield connection
 

@@ -2,7 +2,9 @@
 
 from alembic import context
 
-from desktop.models import Base
+from desktop.models import Base, import_all
+
+import_all()  # the metadata must hold every table
 
 config = context.config
 connection = config.attributes.get("connection")
