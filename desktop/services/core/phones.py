@@ -1,4 +1,4 @@
-"""Phone numbers: E.164 normalisation, region and local time zone of a number."""
+"""Phone numbers: E.164 normalisation, region and local time zones of a number."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import phonenumbers
 from phonenumbers import timezone as number_timezone
 
 DEFAULT_REGION = "US"
+# phonenumbers' answer for a number it cannot place; never a zone to send in.
+UNKNOWN_ZONE = "Etc/Unknown"
 
 
 def normalize_phone(raw: str, default_region: str = DEFAULT_REGION) -> str | None:
@@ -48,15 +50,14 @@ def region_of(e164: str) -> str | None:
 
 
 @lru_cache(maxsize=4096)
-def timezone_of(e164: str) -> str | None:
-    """The IANA zone of a number when its region has a single one (or all its zones agree
-    on the first), None when unknown. A lead's own timezone field takes precedence."""
+def timezones_of(e164: str) -> tuple[str, ...]:
+    """Every IANA zone the number may be in, as phonenumbers knows them (a Russian mobile
+    or a US toll-free number: many); empty when unknown."""
     try:
         zones = number_timezone.time_zones_for_number(phonenumbers.parse(e164, None))
     except phonenumbers.NumberParseException:
-        return None
-    zones = tuple(z for z in zones if z != "Etc/Unknown")
-    return zones[0] if zones else None
+        return ()
+    return tuple(name for name in zones if name != UNKNOWN_ZONE)
 
 
 def is_valid_region(code: str) -> bool:
