@@ -1,17 +1,20 @@
 """When will the last message of a new sequence go out? A forecast for the composer.
 
 The dispatcher hands messages to Twilio one at a time, oldest due first, paced at
-`rate_limit` segments per second, and defers a message whose lead is outside the sending
-window (quiet hours, lead's local time) to the next window start. A later step becomes due
-`delay` after the lead's previous step went out.
+`rate_limit` segments per second, and defers a message to the next time the sending window
+(quiet hours) is open in every time zone its lead may be in (quiet_hours.candidate_zones). A
+lead whose zones never share the window is held ("time zone needed"): the forecast counts
+such leads apart and leaves them out of the finish. A later step becomes due `delay` after
+the lead's previous step went out.
 
 Simulating that message by message costs a few microseconds of datetime work each, too much
-for 100 000 leads on every edit. Every lead of one time zone behaves the same, so leads are
-aggregated per zone and moved in *parcels* (a run of leads of one zone and step, sent back to
-back). A parcel is split exactly where its window closes; the only approximation is that a
-parcel keeps the sender busy while another zone's messages of the same age would in reality
-interleave with it, which moves the finish by at most one parcel's sending time. Parcels are
-sized so there are at most ~2 000 per step, whatever the number of leads.
+for 100 000 leads on every edit. Every lead with the same candidate zones behaves the same,
+so leads are aggregated per zone group and moved in *parcels* (a run of leads of one group
+and step, sent back to back). A parcel is split exactly where its window closes; the only
+approximation is that a parcel keeps the sender busy while another group's messages of the
+same age would in reality interleave with it, which moves the finish by at most one
+parcel's sending time. Parcels are sized so there are at most ~2 000 per step, whatever the
+number of leads.
 """
 
 from __future__ import annotations
@@ -21,56 +24,60 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from sqlalchemy import select
 
 from desktop.models import Lead, LeadTag
 from desktop.services.core.context import Context
-from desktop.services.leads.quiet_hours import Window, lead_zone, zone
+from desktop.services.leads.quiet_hours import Window, Zones, candidate_zones, shared_span, zone
 from desktop.services.leads.store import normalize_tag
 
 MAX_PARCELS_PER_STEP = 2000
-# Leads without a time zone of their own get the zone of their number, which depends on the
+# Leads without a time zone of their own get the zones of their number, which depend on the
 # country and area code only: one lookup per prefix instead of one per lead ("+1415555").
+# (phonenumbers has a few longer prefixes, in Brazil, Ireland and Australia: there the group
+# takes the zones of its first number.)
 PHONE_PREFIX = 8
 HORIZON = timedelta(days=730)  # beyond this the answer is "too slow", not a date
 
 
 @dataclass(frozen=True)
 class Forecast:
-    messages: int
+    messages: int  # the messages that will go out: those of held leads are not counted
     start: datetime
     finish: datetime | None  # None: nothing to send, or beyond the horizon
     sentence: str
+    never: int = 0  # leads whose zones never share the window: held, "time zone needed"
 
     @property
     def duration(self) -> timedelta | None:
         return None if self.finish is None else self.finish - self.start
 
 
-def count_zones(recipients: Iterable[tuple[str, str]]) -> dict[tzinfo, int]:
-    """(phone, timezone name) pairs -> how many leads send in each zone (as lead_zone says)."""
-    counts: Counter[tzinfo] = Counter()
+def count_zones(recipients: Iterable[tuple[str, str]]) -> dict[Zones, int]:
+    """(phone, timezone name) pairs -> how many leads have each group of candidate zones
+    (as quiet_hours.candidate_zones gives them)."""
+    counts: Counter[Zones] = Counter()
     by_prefix: Counter[str] = Counter()
     example: dict[str, str] = {}
     for phone, timezone_name in recipients:
         own = zone(timezone_name) if timezone_name else None
         if own is not None:
-            counts[own] += 1
+            counts[(own,)] += 1
         else:
             prefix = phone[:PHONE_PREFIX]
             by_prefix[prefix] += 1
             example.setdefault(prefix, phone)
     for prefix, count in by_prefix.items():
-        counts[lead_zone("", example[prefix])] += count
+        counts[candidate_zones("", example[prefix])] += count
     return dict(counts)
 
 
 def selection_zones(
     ctx: Context, *, all_leads: bool = True, tag: str | None = None
-) -> dict[tzinfo, int]:
-    """Zones of the live, not opted-out leads of a selection (all leads or one tag)."""
+) -> dict[Zones, int]:
+    """Zone groups of the live, not opted-out leads of a selection (all leads or one tag)."""
     query = select(Lead.phone, Lead.timezone).where(
         Lead.deleted_at.is_(None), Lead.opted_out.is_(False)
     )
@@ -82,41 +89,32 @@ def selection_zones(
 
 
 class _Windows:
-    """Sending windows of one zone as epoch-second intervals, cached per local day."""
+    """The spans in which the window is open in every zone of a group, as epoch seconds;
+    the current one is kept, as parcels mostly ask about the same span again."""
 
-    def __init__(self, tz: tzinfo, window: Window | None) -> None:
-        self.tz = tz
+    def __init__(self, zones: Zones, window: Window | None) -> None:
+        self.zones = zones
         self.window = window
-        self._days: dict[date, tuple[float, float]] = {}
         self._current = (0.0, 0.0)
 
-    def _interval(self, day: date) -> tuple[float, float]:
-        found = self._days.get(day)
-        if found is None:
-            assert self.window is not None
-            start, end = self.window
-            close_day = day if start < end else day + timedelta(days=1)
-            found = (
-                datetime.combine(day, start, tzinfo=self.tz).timestamp(),
-                datetime.combine(close_day, end, tzinfo=self.tz).timestamp(),
-            )
-            self._days[day] = found
-        return found
-
     def around(self, t: float) -> tuple[float, float]:
-        """The window that holds `t`, else the next one: (open, close) with close > t."""
+        """The span that holds `t`, else the next one: (open, close) with close > t;
+        (inf, inf) when the zones never share the window again."""
         if self.window is None:
             return (-math.inf, math.inf)
         opened, closed = self._current
         if opened <= t < closed:
             return self._current
-        day = datetime.fromtimestamp(t, self.tz).date() - timedelta(days=1)
-        while True:
-            opened, closed = self._interval(day)
-            if closed > t:
-                self._current = (opened, closed)
-                return self._current
-            day += timedelta(days=1)
+        span = shared_span(self.zones, self.window, datetime.fromtimestamp(t, UTC))
+        if span is None:
+            return (math.inf, math.inf)
+        self._current = (span[0].timestamp(), span[1].timestamp())
+        return self._current
+
+
+def never_texted(zones: Zones, window: Window | None, start: datetime) -> bool:
+    """True when the window is never open in all of `zones` at once (from `start` on)."""
+    return window is not None and shared_span(zones, window, start.astimezone(UTC)) is None
 
 
 def _parcels(counts: Sequence[int]) -> list[tuple[float, int, int]]:
@@ -134,7 +132,7 @@ def _parcels(counts: Sequence[int]) -> list[tuple[float, int, int]]:
 
 
 def simulate(
-    zone_counts: Mapping[tzinfo, int],
+    zone_counts: Mapping[Zones, int],
     step_segments: Sequence[float],
     step_delays: Sequence[float],
     rate: float,
@@ -145,7 +143,8 @@ def simulate(
     """Epoch time of the last hand-off, None when it would be after `horizon`.
 
     `step_delays[i]` is the wait (seconds) before step i after the lead's step i-1;
-    `step_delays[0]` is ignored.
+    `step_delays[0]` is ignored. Leads of a group whose zones never share the window are
+    left out (forecast counts them before).
     """
     zones = [z for z, n in zone_counts.items() if n > 0]
     windows = [_Windows(z, window) for z in zones]
@@ -167,6 +166,8 @@ def simulate(
         if t > horizon:
             return None
         opened, closed = windows[z].around(t)
+        if opened == math.inf:
+            continue  # held by the dispatcher: never sent
         if opened > t:  # outside quiet hours: the dispatcher re-schedules to the window start
             heapq.heappush(heap, (opened, order, z, step, count, 0.0))
             continue
@@ -182,7 +183,8 @@ def simulate(
             heapq.heappush(heap, (t + step_delays[step + 1], order, z, step + 1, sent, final - t))
         if sent < count:
             reopened, _ = windows[z].around(closed)
-            heapq.heappush(heap, (reopened, order, z, step, count - sent, 0.0))
+            if reopened < math.inf:
+                heapq.heappush(heap, (reopened, order, z, step, count - sent, 0.0))
     return last
 
 
@@ -212,12 +214,29 @@ def describe_rate(rate: float) -> str:
     return f"{rate:g} segment{'' if rate == 1 else 's'}/s"
 
 
+def _hours(window: Window) -> str:
+    start, end = window
+    shown_end = "24:00" if end == time(23, 59, 59) else end.strftime("%H:%M")
+    return f"between {start.strftime('%H:%M')} and {shown_end}"
+
+
 def describe_window(window: Window | None) -> str:
     if window is None:
         return "at any hour"
-    start, end = window
-    shown_end = "24:00" if end == time(23, 59, 59) else end.strftime("%H:%M")
-    return f"between {start.strftime('%H:%M')} and {shown_end} in each lead's time zone"
+    return f"{_hours(window)} in each lead's time zone"
+
+
+def describe_held(leads: int, window: Window | None) -> str:
+    """Why some leads get no message: their number's zones never share the window."""
+    if leads == 0 or window is None:
+        return ""
+    one = leads == 1
+    who = "1 lead" if one else f"{group_digits(leads)} leads"
+    whose = "its number spans" if one else "their numbers span"
+    return (
+        f'{who} will wait, flagged "time zone needed": {whose} time zones that are never '
+        f"all {_hours(window)} at once; give {'it' if one else 'them'} a time zone."
+    )
 
 
 # English names on purpose: strftime follows the process locale, which Qt sets from the
@@ -234,8 +253,39 @@ def describe_moment(moment: datetime, reference: datetime | None = None) -> str:
     return f"{text} at {moment:%H:%M}"
 
 
+def split_held(
+    zone_counts: Mapping[Zones, int], window: Window | None, start: datetime
+) -> tuple[dict[Zones, int], int]:
+    """The zone groups that can be texted, and how many leads cannot (held by the
+    dispatcher until they have a time zone)."""
+    sendable: dict[Zones, int] = {}
+    held = 0
+    for zones, count in zone_counts.items():
+        if count <= 0:
+            continue
+        if never_texted(zones, window, start):
+            held += count
+        else:
+            sendable[zones] = count
+    return sendable, held
+
+
+def _finish_sentence(
+    messages: int, start: datetime, finish: datetime, pace: str, display_tz: tzinfo | None
+) -> str:
+    local_finish = finish.astimezone(display_tz) if display_tz else finish.astimezone()
+    local_start = start.astimezone(local_finish.tzinfo)
+    how_long = describe_duration(finish - start)
+    head = (
+        "The message should go out"
+        if messages == 1
+        else f"The last of {group_digits(messages)} messages should go out"
+    )
+    return f"{head} on {describe_moment(local_finish, local_start)} ({how_long}), {pace}."
+
+
 def forecast(
-    zone_counts: Mapping[tzinfo, int],
+    zone_counts: Mapping[Zones, int],
     step_segments: Sequence[float],
     step_delays: Sequence[timedelta],
     *,
@@ -249,20 +299,23 @@ def forecast(
     `zone_counts` comes from count_zones or selection_zones; one entry of `step_segments`
     (average segments of that step) and of `step_delays` (wait after the previous step, the
     first one ignored) per step. Times in the sentence are in `display_tz` (default: this
-    computer's zone).
+    computer's zone). Leads that can never be texted under `window` are counted in `never`
+    and named in the sentence.
     """
     if rate <= 0:
         raise ValueError("rate must be above zero")
     if len(step_delays) != len(step_segments):
         raise ValueError("one delay per step is needed (the first one is ignored)")
     start = start if start.tzinfo is not None else start.replace(tzinfo=UTC)
-    leads = sum(n for n in zone_counts.values() if n > 0)
-    messages = leads * len(step_segments)
+    sendable, never = split_held(zone_counts, window, start)
+    held = describe_held(never, window)
+    messages = sum(sendable.values()) * len(step_segments)
     if messages == 0:
-        return Forecast(0, start, None, "There are no messages to send yet.")
+        empty = f"No message can go out: {held}" if never else "There are no messages to send yet."
+        return Forecast(0, start, None, empty, never)
     begin = start.timestamp()
     end = simulate(
-        zone_counts,
+        sendable,
         step_segments,
         [d.total_seconds() for d in step_delays],
         rate,
@@ -270,21 +323,17 @@ def forecast(
         begin,
         begin + HORIZON.total_seconds(),
     )
-    pace = f"sending at {describe_rate(rate)} {describe_window(window)}"
     if end is None:
         sentence = (
             f"At {describe_rate(rate)} the {group_digits(messages)} messages would take more "
             f"than {HORIZON.days // 365} years; raise the rate limit in Settings."
         )
-        return Forecast(messages, start, None, sentence)
+        return Forecast(messages, start, None, _join(sentence, held), never)
     finish = datetime.fromtimestamp(round(end, 3), UTC)  # no float noise in the answer
-    local_finish = finish.astimezone(display_tz) if display_tz else finish.astimezone()
-    local_start = start.astimezone(local_finish.tzinfo)
-    how_long = describe_duration(finish - start)
-    head = (
-        "The message should go out"
-        if messages == 1
-        else f"The last of {group_digits(messages)} messages should go out"
-    )
-    sentence = f"{head} on {describe_moment(local_finish, local_start)} ({how_long}), {pace}."
-    return Forecast(messages, start, finish, sentence)
+    pace = f"sending at {describe_rate(rate)} {describe_window(window)}"
+    sentence = _finish_sentence(messages, start, finish, pace, display_tz)
+    return Forecast(messages, start, finish, _join(sentence, held), never)
+
+
+def _join(*sentences: str) -> str:
+    return " ".join(text for text in sentences if text)

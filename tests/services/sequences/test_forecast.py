@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from desktop.services.leads.quiet_hours import Window
+from desktop.services.leads.quiet_hours import Window, Zones
 from desktop.services.leads.store import set_opted_out
 from desktop.services.sequences.forecast import (
     count_zones,
@@ -31,14 +31,14 @@ DAYTIME: Window = (clock(8), clock(21))
 NO_DELAY = [timedelta(0)]
 
 
-def at(zone: tzinfo, *args: int) -> datetime:
-    return datetime(*args, tzinfo=zone)  # type: ignore[misc]
+def at(zone: tzinfo, year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=zone)
 
 
 def test_the_issue_example_sentence() -> None:
     start = at(NY, 2025, 11, 27, 9, 34)
     result = forecast(
-        {NY: 1000},
+        {(NY,): 1000},
         [2, 2],
         [timedelta(0), timedelta(0)],
         rate=1,
@@ -57,7 +57,9 @@ def test_the_issue_example_sentence() -> None:
 
 def test_quiet_hours_push_the_rest_to_the_next_morning() -> None:
     start = at(NY, 2025, 11, 27, 20, 30)
-    result = forecast({NY: 3600}, [1], NO_DELAY, rate=1, window=DAYTIME, start=start, display_tz=NY)
+    result = forecast(
+        {(NY,): 3600}, [1], NO_DELAY, rate=1, window=DAYTIME, start=start, display_tz=NY
+    )
     # 1 800 go out before 21:00, the other 1 800 from 08:00 the next day.
     assert result.finish == at(NY, 2025, 11, 28, 8, 0) + timedelta(seconds=1799)
     assert "Fri 28 Nov at 08:29" in result.sentence
@@ -65,7 +67,7 @@ def test_quiet_hours_push_the_rest_to_the_next_morning() -> None:
 
 def test_a_start_before_the_window_waits_for_it() -> None:
     start = at(LONDON, 2025, 6, 2, 6, 0)
-    result = forecast({LONDON: 1}, [1], NO_DELAY, rate=1, window=DAYTIME, start=start)
+    result = forecast({(LONDON,): 1}, [1], NO_DELAY, rate=1, window=DAYTIME, start=start)
     assert result.finish == at(LONDON, 2025, 6, 2, 8, 0)
     assert result.sentence.startswith("The message should go out on Mon 2 Jun")
 
@@ -73,7 +75,7 @@ def test_a_start_before_the_window_waits_for_it() -> None:
 def test_a_later_step_waits_its_delay_and_for_its_window() -> None:
     start = at(NY, 2025, 11, 27, 10, 0)
     result = forecast(
-        {NY: 10},
+        {(NY,): 10},
         [1, 1],
         [timedelta(0), timedelta(hours=12)],
         rate=1,
@@ -88,14 +90,16 @@ def test_a_later_step_waits_its_delay_and_for_its_window() -> None:
 def test_each_lead_waits_for_its_own_morning() -> None:
     start = at(NY, 2025, 11, 27, 7, 0)  # 12:00 in London, 04:00 in Los Angeles
     result = forecast(
-        {NY: 5, LA: 5, LONDON: 5}, [1], NO_DELAY, rate=10, window=DAYTIME, start=start
+        {(NY,): 5, (LA,): 5, (LONDON,): 5}, [1], NO_DELAY, rate=10, window=DAYTIME, start=start
     )
     assert result.finish == at(LA, 2025, 11, 27, 8, 0) + timedelta(seconds=0.4)
 
 
 def test_quiet_hours_off_and_long_bodies() -> None:
     start = datetime(2025, 1, 1, 0, 0, tzinfo=UTC)
-    result = forecast({UTC: 500}, [3], NO_DELAY, rate=2.5, window=None, start=start, display_tz=UTC)
+    result = forecast(
+        {(UTC,): 500}, [3], NO_DELAY, rate=2.5, window=None, start=start, display_tz=UTC
+    )
     assert result.duration == timedelta(seconds=499 * 3 / 2.5)
     assert "2.5 segments/s at any hour" in result.sentence
 
@@ -105,11 +109,66 @@ def test_nothing_to_send_and_a_hopeless_rate() -> None:
     empty = forecast({}, [1], NO_DELAY, rate=1, window=None, start=start)
     assert empty.finish is None
     assert empty.sentence == "There are no messages to send yet."
-    slow = forecast({UTC: 100_000}, [1], NO_DELAY, rate=0.001, window=None, start=start)
+    slow = forecast({(UTC,): 100_000}, [1], NO_DELAY, rate=0.001, window=None, start=start)
     assert slow.finish is None
     assert "raise the rate limit" in slow.sentence
     with pytest.raises(ValueError):
-        forecast({UTC: 1}, [1], NO_DELAY, rate=0, window=None, start=start)
+        forecast({(UTC,): 1}, [1], NO_DELAY, rate=0, window=None, start=start)
+
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+MORNING: Window = (clock(9), clock(12))
+RUSSIAN_MOBILE = "+79141234567"  # 16 zones, from Bucharest's (UTC+2) to Anadyr's (UTC+12)
+
+
+def test_a_number_with_several_zones_waits_for_all_of_them() -> None:
+    counts = count_zones([(RUSSIAN_MOBILE, "")])
+    (zones,) = counts
+    assert len(zones) > 10 and counts[zones] == 1
+    start = datetime(2026, 11, 26, 15, 6, tzinfo=UTC)  # 01:06 in Vladivostok
+    result = forecast(counts, [1], NO_DELAY, rate=1, window=DAYTIME, start=start)
+    # 08:00 in Bucharest, the westernmost: 16:00 in Vladivostok.
+    assert result.finish == datetime(2026, 11, 27, 6, 0, tzinfo=UTC)
+    assert result.never == 0
+
+
+def test_leads_that_could_never_be_texted_are_reported() -> None:
+    counts = count_zones([(RUSSIAN_MOBILE, ""), ("+79141234568", ""), ("+14155550100", "")])
+    start = at(NY, 2025, 11, 27, 10, 0)
+    result = forecast(
+        counts, [1, 1], [timedelta(0), timedelta(0)], rate=1, window=MORNING, start=start
+    )
+    # The Russian numbers span 10 hours: 09:00-12:00 is never open in all their zones.
+    assert result.never == 2
+    assert result.messages == 2  # the Californian lead's two steps
+    assert result.finish == at(LA, 2025, 11, 27, 9, 0) + timedelta(seconds=1)
+    assert result.sentence.endswith(
+        '2 leads will wait, flagged "time zone needed": their numbers span time zones that '
+        "are never all between 09:00 and 12:00 at once; give them a time zone."
+    )
+
+
+def test_when_no_lead_could_ever_be_texted_there_is_no_finish() -> None:
+    far_apart = (LONDON, TOKYO, LA)  # no hour is daytime in all three
+    result = forecast(
+        {far_apart: 1}, [1], NO_DELAY, rate=1, window=DAYTIME, start=at(NY, 2025, 6, 2, 9)
+    )
+    assert (result.messages, result.finish, result.never) == (0, None, 1)
+    assert result.sentence == (
+        'No message can go out: 1 lead will wait, flagged "time zone needed": its number '
+        "spans time zones that are never all between 08:00 and 21:00 at once; give it a "
+        "time zone."
+    )
+    # Without quiet hours the same lead is simply sent to.
+    anytime = forecast({far_apart: 1}, [1], NO_DELAY, rate=1, window=None, start=at(NY, 2025, 6, 2))
+    assert anytime.never == 0 and anytime.finish == at(NY, 2025, 6, 2)
+
+
+def test_a_lead_timezone_overrides_its_number_in_the_forecast() -> None:
+    counts = count_zones([(RUSSIAN_MOBILE, "Asia/Vladivostok")])
+    assert counts == {(ZoneInfo("Asia/Vladivostok"),): 1}
+    result = forecast(counts, [1], NO_DELAY, rate=1, window=MORNING, start=at(NY, 2025, 6, 2))
+    assert result.never == 0 and result.finish is not None
 
 
 @pytest.mark.parametrize(
@@ -160,14 +219,14 @@ def _one_by_one(
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_close_to_a_message_by_message_simulation(seed: int) -> None:
     rng = random.Random(seed)
-    zones = [NY, LA, LONDON, ZoneInfo("Asia/Tokyo")]
+    zones: list[tzinfo] = [NY, LA, LONDON, ZoneInfo("Asia/Tokyo")]
     leads = [rng.choice(zones) for _ in range(6000)]
     segments = [rng.randint(1, 3), rng.randint(1, 2)]
     delays = [0.0, rng.choice([600.0, 7200.0, 86400.0])]
     rate = rng.choice([1.0, 5.0, 20.0])
     start = at(NY, 2025, 3, 3, rng.randint(0, 23), 0).timestamp()
     expected = _one_by_one(leads, segments, delays, rate, start)
-    counts = {z: leads.count(z) for z in zones}
+    counts: dict[Zones, int] = {(z,): leads.count(z) for z in zones}
     got = simulate(counts, segments, delays, rate, DAYTIME, start)
     assert got is not None
     # A parcel is at most 3 leads here: the answer may move by a few parcels' sending time.
@@ -203,4 +262,4 @@ def test_zones_of_a_selection_skip_opted_out_leads(ctx) -> None:  # type: ignore
     assert sum(selection_zones(ctx).values()) == 6
     tagged = selection_zones(ctx, all_leads=False, tag="VIP")
     # +1415 numbers without a zone of their own send in Los Angeles time.
-    assert tagged == {LA: 3}
+    assert tagged == {(LA,): 3}
