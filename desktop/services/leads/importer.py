@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from desktop.models import Lead, LeadTag
 from desktop.services.core.context import Context
 from desktop.services.core.errors import UserError
-from desktop.services.core.phones import normalize_phone
+from desktop.services.core.phones import normalize_phone, undo_spreadsheet_float
 from desktop.services.leads.columns import check_mapping
 from desktop.services.leads.csv_reader import (
     CsvPreview,
@@ -71,6 +71,7 @@ class _Candidate:
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _DIGITS_ONLY = re.compile(r"[\d\s().\-]+")
 _SCIENTIFIC = re.compile(r"\d(?:[.,]\d+)?[eE]\+?\d+")
+_FRACTION = re.compile(r"\d+[.,]\d+")  # one decimal mark: a float, not a dotted number
 
 
 @lru_cache(maxsize=1)
@@ -205,10 +206,15 @@ class _Importer:
         return _Candidate(line, phone, e164, first, last, email, timezone, tags, warnings)
 
     def _phone(self, phone: str, warnings: list[str]) -> str | None:
-        e164 = normalize_phone(phone, self.region)
-        if e164 is not None or not _DIGITS_ONLY.fullmatch(phone):
-            return e164
-        digits = "".join(c for c in phone if c.isdigit())
+        # The float form goes before the digit count below: "41555501650.0" has 11 digits
+        # without its ".0", twelve with it.
+        text = undo_spreadsheet_float(phone)
+        if text is None:
+            return None  # a float that lost digits: reported as shortened, never guessed
+        e164 = normalize_phone(text, self.region)
+        if e164 is not None or not _DIGITS_ONLY.fullmatch(text) or _FRACTION.fullmatch(text):
+            return e164  # "4155550165.5" is a float with a fraction, not a number missing its +
+        digits = "".join(c for c in text if c.isdigit())
         if 11 <= len(digits) <= 15 and not digits.startswith("0"):
             # Spreadsheets store numbers as numbers and drop the "+": 447911123456 is only a
             # number with its country code in front.

@@ -230,6 +230,42 @@ def test_numbers_that_lost_their_plus(ctx: Context, tmp_path: Path) -> None:
     )
 
 
+def test_spreadsheet_floats_are_read_as_their_digits(ctx: Context, tmp_path: Path) -> None:
+    cells = [
+        "4155550165.0",
+        "4155550166.00",
+        "4.155550167E9",
+        "4.155550168e+09",
+        "+14155550169.0",
+        '"4155550170,0"',  # a decimal comma, quoted as the delimiter is a comma
+        "415.555.0171",  # typed with dots: a US number, not a float
+        "415 555 0172",
+        "447911123456.0",  # a float that also lost its +
+        "4.1555E9",  # rounded by the spreadsheet: not a guess
+        "4155550165.5",  # a fraction: not a Swiss number missing its +
+    ]
+    path = write(tmp_path, "phone,first_name\n" + "".join(f"{cell},Ann\n" for cell in cells))
+    report = import_leads(ctx, path)
+    assert [row.e164 for row in report.rows] == [
+        "+14155550165",
+        "+14155550166",
+        "+14155550167",
+        "+14155550168",
+        "+14155550169",
+        "+14155550170",
+        "+14155550171",
+        "+14155550172",
+        "+447911123456",
+        None,
+        None,
+    ]
+    assert report.rows[8].warning and "+447911123456" in report.rows[8].message
+    assert "format the phone column as text" in report.rows[9].message
+    assert report.rows[10].status is RowStatus.INVALID_PHONE
+    stored = leads_by_phone(ctx)
+    assert "+14155550165" in stored and not any(p.startswith("+41") for p in stored)
+
+
 def test_duplicates_point_to_the_first_line(ctx: Context, tmp_path: Path) -> None:
     path = write(
         tmp_path,
