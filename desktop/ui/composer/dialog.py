@@ -8,7 +8,6 @@ one message per lead and step) runs there too, with a busy bar.
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -63,13 +62,15 @@ class ComposerDialog(QDialog):
         self.created: builder.CreateResult | None = None
         self.import_wizard: QWizard | None = None
 
-        self.name_edit = QLineEdit(f"Bulk text of {describe_moment(datetime.now())}")
+        # Local time of the services' clock, as everything the user sees.
+        opened = services.ctx.now().astimezone()
+        self.name_edit = QLineEdit(f"Bulk text of {describe_moment(opened)}")
         self.name_edit.setObjectName("nameEdit")
         self.name_edit.setMaxLength(200)
         name_label = QLabel("&Name")
         name_label.setBuddy(self.name_edit)
         self.recipients_box = RecipientsBox()
-        self.schedule_box = ScheduleBox()
+        self.schedule_box = ScheduleBox(clock=services.ctx.now)
         self.preview = PreviewPanel()
         self.check_panel = CheckPanel()
 
@@ -382,7 +383,7 @@ class ComposerDialog(QDialog):
         from desktop.ui.importer.wizard import ImportWizard  # only loaded when used
 
         wizard = ImportWizard(self.services, self)
-        wizard.set_tag(f"import {datetime.now():%Y-%m-%d %H:%M}")
+        wizard.set_tag(f"import {self.services.ctx.now().astimezone():%Y-%m-%d %H:%M}")
         wizard.imported.connect(lambda _report: self._imported(wizard.tag()))
         wizard.open()
         self.import_wizard = wizard

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
@@ -31,6 +31,7 @@ from desktop.services.sequences.draft_check import DraftCheck, format_money
 from desktop.services.sequences.forecast import describe_moment, group_digits
 from desktop.services.text.segments import analyze
 from desktop.services.text.template import render
+from desktop.ui.kit.formatting import Clock
 
 
 def _label(object_name: str = "", wrap: bool = True) -> QLabel:
@@ -116,8 +117,9 @@ class RecipientsBox(QGroupBox):
 class ScheduleBox(QGroupBox):
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, clock: Clock) -> None:
         super().__init__("2. From and when", parent)
+        self._clock = clock  # the services' clock: the default start and "in the past"
         self.sender_edit = QLineEdit()
         self.sender_edit.setObjectName("senderEdit")
         self.sender_edit.setPlaceholderText("Your Twilio number, e.g. +15551234567")
@@ -130,7 +132,10 @@ class ScheduleBox(QGroupBox):
         self.when_edit.setObjectName("startAtEdit")
         self.when_edit.setCalendarPopup(True)
         self.when_edit.setDisplayFormat("ddd d MMM yyyy  HH:mm")
-        self.when_edit.setDateTime(QDateTime.currentDateTime().addSecs(3600))
+        in_an_hour = clock() + timedelta(hours=1)
+        self.when_edit.setDateTime(
+            QDateTime.fromMSecsSinceEpoch(int(in_an_hour.timestamp() * 1000))
+        )
         self.when_edit.setEnabled(False)
         group = QButtonGroup(self)
         group.addButton(self.now_radio)
@@ -183,7 +188,7 @@ class ScheduleBox(QGroupBox):
 
     def schedule_problem(self) -> str:
         start = self.start_at()
-        if start is not None and start <= datetime.now(UTC):
+        if start is not None and start <= self._clock():
             return "The start time is in the past; choose a later time or Send now."
         return ""
 

@@ -25,7 +25,7 @@ from desktop.services.sequences.lifecycle import SequenceSummary
 from desktop.services.status.vocabulary import Bucket
 from desktop.ui.dashboard.lead_list_dialog import LeadListDialog
 from desktop.ui.dashboard.sequence_actions import SequenceActions
-from desktop.ui.dashboard.sequences_model import COLUMNS, SequencesModel, column_of
+from desktop.ui.dashboard.sequences_model import SequencesModel, column_of
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.delegates import LinkCursor, LinkDelegate, ProgressDelegate, StatusBadgeDelegate
 from desktop.ui.kit.enter_opens_row import EnterOpensRow
@@ -64,7 +64,7 @@ class BulkSequencesWidget(QWidget):
         self._loaded = False
         self._select_after_load: int | None = None
 
-        self.model = SequencesModel(self)
+        self.model = SequencesModel(self, clock=services.ctx.now)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -140,7 +140,7 @@ class BulkSequencesWidget(QWidget):
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         metrics = header.fontMetrics()
-        for i, column in enumerate(COLUMNS):
+        for i, column in enumerate(self.model.column_specs):
             if column.is_count:
                 table.setItemDelegateForColumn(i, self._links)
             width = max(metrics.horizontalAdvance(column.header) + 40, 72)
@@ -221,7 +221,7 @@ class BulkSequencesWidget(QWidget):
     def _open_from(self, index: QModelIndex) -> None:
         source = self.proxy.mapToSource(index)
         summary = self.model.summary(source.row())
-        column = COLUMNS[source.column()]
+        column = self.model.column_specs[source.column()]
         self.open_lead_list(summary, column.bucket)
 
     def open_lead_list(self, summary: SequenceSummary, bucket: Bucket | None) -> LeadListDialog:

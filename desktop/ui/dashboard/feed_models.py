@@ -9,7 +9,7 @@ from typing import Any, Protocol, TypeVar
 from PySide6.QtCore import QObject, Qt
 
 from desktop.services.reports.history import RecentError, Reply
-from desktop.ui.kit.formatting import format_full_time, format_time
+from desktop.ui.kit.formatting import Clock, format_full_time, format_time
 from desktop.ui.kit.roles import BADGE_ROLE, ID_ROLE, SORT_ROLE
 from desktop.ui.kit.table_model import Column, ColumnTableModel
 from desktop.ui.kit.theme import REPLY_SWATCHES, info_icon
@@ -57,15 +57,17 @@ class FeedModel(ColumnTableModel[FeedRow]):
             super().set_rows(fresh)
 
 
-ERROR_COLUMNS: tuple[Column[RecentError], ...] = (
-    Column("Time", lambda row: format_time(row.time)),
-    Column("Phone", lambda row: row.phone),
-    Column(
-        "Error",
-        lambda row: f"{row.error_code} · {row.title}",
-        roles={Qt.ItemDataRole.DecorationRole: lambda _row: info_icon()},
-    ),
-)
+def error_columns(clock: Clock) -> tuple[Column[RecentError], ...]:
+    """The columns; `clock` says which day is today for the Time column."""
+    return (
+        Column("Time", lambda row: format_time(row.time, now=clock())),
+        Column("Phone", lambda row: row.phone),
+        Column(
+            "Error",
+            lambda row: f"{row.error_code} · {row.title}",
+            roles={Qt.ItemDataRole.DecorationRole: lambda _row: info_icon()},
+        ),
+    )
 
 
 def _kind(row: Reply) -> str:
@@ -81,24 +83,26 @@ def _reply_tooltip(row: Reply) -> str:
     return f"{format_full_time(row.time)}\n{row.body}"
 
 
-REPLY_COLUMNS: tuple[Column[Reply], ...] = (
-    Column("Time", lambda row: format_time(row.time), tooltip=_reply_tooltip),
-    Column("From", lambda row: row.phone, tooltip=_reply_tooltip),
-    Column(
-        "Kind",
-        _kind,
-        tooltip=lambda row: REPLY_KIND_MEANINGS.get(row.action, "A reply from the lead."),
-        roles={BADGE_ROLE: _kind_badge},
-    ),
-    Column("Message", lambda row: row.body, tooltip=_reply_tooltip),
-)
+def reply_columns(clock: Clock) -> tuple[Column[Reply], ...]:
+    """The columns; `clock` says which day is today for the Time column."""
+    return (
+        Column("Time", lambda row: format_time(row.time, now=clock()), tooltip=_reply_tooltip),
+        Column("From", lambda row: row.phone, tooltip=_reply_tooltip),
+        Column(
+            "Kind",
+            _kind,
+            tooltip=lambda row: REPLY_KIND_MEANINGS.get(row.action, "A reply from the lead."),
+            roles={BADGE_ROLE: _kind_badge},
+        ),
+        Column("Message", lambda row: row.body, tooltip=_reply_tooltip),
+    )
 
 
 class RecentErrorsModel(FeedModel[RecentError]):
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(ERROR_COLUMNS, parent, tooltip=lambda row: row.explanation)
+    def __init__(self, parent: QObject | None = None, *, clock: Clock) -> None:
+        super().__init__(error_columns(clock), parent, tooltip=lambda row: row.explanation)
 
 
 class RepliesModel(FeedModel[Reply]):
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(REPLY_COLUMNS, parent)
+    def __init__(self, parent: QObject | None = None, *, clock: Clock) -> None:
+        super().__init__(reply_columns(clock), parent)

@@ -125,7 +125,7 @@ class LeadListDialog(QDialog):
         tools.addWidget(self.count_label)
         tools.addWidget(self.export_button)
 
-        self.model = LeadListModel(self)
+        self.model = LeadListModel(self, clock=services.ctx.now)
         self.proxy = LeadListFilter(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)

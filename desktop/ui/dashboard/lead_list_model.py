@@ -6,7 +6,7 @@ from PySide6.QtCore import QObject, Qt
 
 from desktop.services.reports.history import BucketRow
 from desktop.services.twilio import error_catalog
-from desktop.ui.kit.formatting import format_full_time, format_time
+from desktop.ui.kit.formatting import Clock, format_full_time, format_time
 from desktop.ui.kit.roles import BADGE_ROLE, ID_ROLE, LINK_ROLE
 from desktop.ui.kit.table_model import Column, ColumnTableModel
 from desktop.ui.kit.theme import BUCKET_SWATCHES, info_icon
@@ -36,47 +36,49 @@ def _status_badge(row: BucketRow) -> tuple[str, str, str]:
     return (status_text(row), swatch.fg, swatch.bg)
 
 
-COLUMNS: tuple[Column[BucketRow], ...] = (
-    Column(
-        "Lead",
-        lambda r: r.lead_name + (" (deleted)" if r.lead_deleted else ""),
-        tooltip=lambda r: f"Open {r.lead_name}'s history",
-        sort_key=lambda r: r.lead_name.casefold(),
-        roles={LINK_ROLE: lambda _r: True},
-    ),
-    Column("Phone", lambda r: r.phone),
-    Column(
-        "Step",
-        lambda r: str(r.step),
-        sort_key=lambda r: r.step,
-        alignment=Qt.AlignmentFlag.AlignCenter,
-    ),
-    Column(
-        "Status",
-        status_text,
-        tooltip=lambda r: _error_explanation(r) or r.bucket.meaning,
-        roles={BADGE_ROLE: _status_badge},
-    ),
-    Column(
-        "Error",
-        error_text,
-        tooltip=_error_explanation,
-        sort_key=lambda r: r.error_code or 0,
-        roles={Qt.ItemDataRole.DecorationRole: lambda r: info_icon() if r.error_code else None},
-    ),
-    Column(
-        "Time",
-        lambda r: format_time(r.time),
-        tooltip=lambda r: format_full_time(r.time),
-        sort_key=lambda r: r.time.timestamp() if r.time else 0.0,
-        header_tooltip="When the message last changed: delivered, failed, handed off or due.",
-    ),
-)
+def lead_list_columns(clock: Clock) -> tuple[Column[BucketRow], ...]:
+    """The columns; `clock` says which day is today for the Time column."""
+    return (
+        Column(
+            "Lead",
+            lambda r: r.lead_name + (" (deleted)" if r.lead_deleted else ""),
+            tooltip=lambda r: f"Open {r.lead_name}'s history",
+            sort_key=lambda r: r.lead_name.casefold(),
+            roles={LINK_ROLE: lambda _r: True},
+        ),
+        Column("Phone", lambda r: r.phone),
+        Column(
+            "Step",
+            lambda r: str(r.step),
+            sort_key=lambda r: r.step,
+            alignment=Qt.AlignmentFlag.AlignCenter,
+        ),
+        Column(
+            "Status",
+            status_text,
+            tooltip=lambda r: _error_explanation(r) or r.bucket.meaning,
+            roles={BADGE_ROLE: _status_badge},
+        ),
+        Column(
+            "Error",
+            error_text,
+            tooltip=_error_explanation,
+            sort_key=lambda r: r.error_code or 0,
+            roles={Qt.ItemDataRole.DecorationRole: lambda r: info_icon() if r.error_code else None},
+        ),
+        Column(
+            "Time",
+            lambda r: format_time(r.time, now=clock()),
+            tooltip=lambda r: format_full_time(r.time),
+            sort_key=lambda r: r.time.timestamp() if r.time else 0.0,
+            header_tooltip="When the message last changed: delivered, failed, handed off or due.",
+        ),
+    )
 
 
 class LeadListModel(ColumnTableModel[BucketRow]):
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(COLUMNS, parent, row_roles={ID_ROLE: lambda r: r.lead_id})
+    def __init__(self, parent: QObject | None = None, *, clock: Clock) -> None:
+        super().__init__(lead_list_columns(clock), parent, row_roles={ID_ROLE: lambda r: r.lead_id})
 
     def filter_text(self, row: int) -> str:
         """Everything the filter box matches against, in one string."""

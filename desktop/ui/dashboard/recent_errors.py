@@ -24,7 +24,7 @@ class RecentErrorsWidget(FeedWidget):
         ctx = services.ctx
         super().__init__(
             services,
-            RecentErrorsModel(),
+            RecentErrorsModel(clock=ctx.now),
             lambda: history.recent_errors(ctx, LIMIT),
             table_name="recentErrorsTable",
             empty_text="No errors. If a message fails, it shows up here with the reason "

@@ -25,7 +25,7 @@ class RepliesWidget(FeedWidget):
         ctx = services.ctx
         super().__init__(
             services,
-            RepliesModel(),
+            RepliesModel(clock=ctx.now),
             lambda: history.recent_replies(ctx, LIMIT),
             table_name="repliesTable",
             empty_text="No replies yet. When a lead answers or texts STOP, it shows up here.",

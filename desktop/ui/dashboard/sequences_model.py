@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Qt
 
 from desktop.services.sequences.lifecycle import SequenceSummary
 from desktop.services.status.vocabulary import BUCKET_ORDER, OUTBOX_INFO, Bucket, SequenceStatus
-from desktop.ui.kit.formatting import format_count, format_full_time, format_time, plural
+from desktop.ui.kit.formatting import Clock, format_count, format_full_time, format_time, plural
 from desktop.ui.kit.roles import BUCKET_ROLE, ID_ROLE, LINK_ROLE, PROGRESS_ROLE, STATUS_ROLE
 from desktop.ui.kit.table_model import Column, ColumnTableModel
 from desktop.ui.kit.theme import info_icon
@@ -91,7 +91,8 @@ def _progress_tooltip(s: SequenceSummary) -> str:
     return f"{left:,} of {plural(s.total, 'message')} have left In-queue."
 
 
-COLUMNS: tuple[SequenceColumn, ...] = (
+# Every column but "Created", whose text depends on the day it is (sequence_columns).
+COLUMNS_BUT_CREATED: tuple[SequenceColumn, ...] = (
     SequenceColumn(
         "Name",
         lambda s: s.name,
@@ -118,15 +119,24 @@ COLUMNS: tuple[SequenceColumn, ...] = (
     ),
     *(_count_column(bucket.value, bucket.label, bucket) for bucket in BUCKET_ORDER),
     _count_column(DELETED_LEADS, DELETED_LEADS_LABEL, None),
-    SequenceColumn(
+)
+CREATED = "created"
+
+
+def sequence_columns(clock: Clock) -> tuple[SequenceColumn, ...]:
+    """The columns; `clock` says which day is today for the Created column."""
+    created = SequenceColumn(
         "Created",
-        lambda s: format_time(s.created_at),
+        lambda s: format_time(s.created_at, now=clock()),
         tooltip=lambda s: format_full_time(s.created_at),
         sort_key=lambda s: s.created_at.timestamp(),
-        key="created",
-    ),
-)
-COLUMN_INDEX = {column.key: i for i, column in enumerate(COLUMNS)}
+        key=CREATED,
+    )
+    return (*COLUMNS_BUT_CREATED, created)
+
+
+COLUMN_INDEX = {column.key: i for i, column in enumerate(COLUMNS_BUT_CREATED)}
+COLUMN_INDEX[CREATED] = len(COLUMNS_BUT_CREATED)
 
 
 def column_of(key: str | Bucket) -> int:
@@ -134,12 +144,14 @@ def column_of(key: str | Bucket) -> int:
 
 
 class SequencesModel(ColumnTableModel[SequenceSummary]):
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, clock: Clock) -> None:
+        columns = sequence_columns(clock)
         super().__init__(
-            COLUMNS,
+            columns,
             parent,
             row_roles={ID_ROLE: lambda s: s.id, STATUS_ROLE: lambda s: s.status},
         )
+        self.column_specs = columns  # with their keys and buckets, for the widget's links
         self._row_of: dict[int, int] = {}
 
     def summary(self, row: int) -> SequenceSummary:

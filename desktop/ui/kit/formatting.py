@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
+
+# What "now" is for a screen: the services' clock (`ctx.now`), so that a test can fix it.
+Clock = Callable[[], datetime]
 
 
 def plural(count: int, word: str, many: str | None = None) -> str:
@@ -18,12 +22,15 @@ def local(moment: datetime) -> datetime:
     return moment.astimezone()
 
 
-def format_time(moment: datetime | None, *, now: datetime | None = None) -> str:
-    """Short and unambiguous: time only today, day and time this year, full date before."""
+def format_time(moment: datetime | None, *, now: datetime) -> str:
+    """Short and unambiguous: time only today, day and time this year, full date before.
+
+    `now` says which day is today; callers pass their clock's reading, never the real time
+    read here, so what a table shows follows the clock the services run on."""
     if moment is None:
         return ""
     when = local(moment)
-    today = local(now) if now is not None else datetime.now().astimezone()
+    today = local(now)
     if when.date() == today.date():
         return when.strftime("%H:%M:%S")
     if when.year == today.year:

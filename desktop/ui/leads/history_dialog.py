@@ -8,6 +8,7 @@ answered without another click.
 
 from __future__ import annotations
 
+from datetime import datetime
 from html import escape
 
 from PySide6.QtCore import QItemSelection, Qt, Signal
@@ -94,7 +95,7 @@ class LeadHistoryDialog(QDialog):
         self.summary = QLabel("")
         self.summary.setProperty("role", "dialogSubtitle")
 
-        self.model = LeadHistoryModel(self)
+        self.model = LeadHistoryModel(self, clock=services.ctx.now)
         self.view = QTableView()
         self.view.setObjectName("leadHistoryView")
         self.view.setModel(self.model)
@@ -181,15 +182,16 @@ class LeadHistoryDialog(QDialog):
     def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()
         if indexes:
-            self.details.setHtml(details_html(self.model.entry(indexes[0].row())))
+            entry = self.model.entry(indexes[0].row())
+            self.details.setHtml(details_html(entry, now=self.services.ctx.now()))
 
     def selected_entry(self) -> HistoryEntry | None:
         rows = self.view.selectionModel().selectedRows()
         return self.model.entry(rows[0].row()) if rows else None
 
 
-def details_html(entry: HistoryEntry) -> str:
-    """The selected row in full, as simple HTML for the panel."""
+def details_html(entry: HistoryEntry, *, now: datetime) -> str:
+    """The selected row in full, as simple HTML for the panel; `now` says which day is today."""
     if entry.direction == "inbound":
         head = f"Reply received {escape(format_full_time(entry.time))}"
     else:
@@ -210,7 +212,7 @@ def details_html(entry: HistoryEntry) -> str:
         parts.append(f"<p><i>{escape(info.resend_advice)}</i></p>")
     if entry.events:
         steps = "".join(
-            f"<li>{escape(format_time(at))} — {escape(Bucket(to).label)}"
+            f"<li>{escape(format_time(at, now=now))} — {escape(Bucket(to).label)}"
             f"{escape(f' ({status})') if status else ''}</li>"
             for at, to, status in entry.events
         )

@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor
 
 from desktop.services.reports.history import HistoryEntry
-from desktop.ui.kit.formatting import format_full_time, format_time
+from desktop.ui.kit.formatting import Clock, format_full_time, format_time
 from desktop.ui.kit.roles import BADGE_ROLE, SORT_ROLE
 from desktop.ui.kit.table_model import Column, ColumnTableModel
 from desktop.ui.kit.theme import BUCKET_SWATCHES, REPLY_SWATCHES, info_icon
@@ -35,26 +35,34 @@ def _status_badge(entry: HistoryEntry) -> tuple[str, str, str]:
     return (status_text(entry), swatch.fg, swatch.bg)
 
 
-COLUMNS: tuple[Column[HistoryEntry], ...] = (
-    Column("Time", lambda e: format_time(e.time), tooltip=lambda e: format_full_time(e.time)),
-    Column("From", lambda e: "You" if e.direction == "outbound" else "Lead"),
-    Column(
-        "Step",
-        lambda e: str(e.step) if e.step is not None else "",
-        alignment=Qt.AlignmentFlag.AlignCenter,
-    ),
-    Column("Message", lambda e: e.body or "(no text)", tooltip=lambda e: e.body),
-    Column(
-        "Status",
-        status_text,
-        tooltip=lambda e: e.bucket.meaning if e.bucket is not None else None,
-        roles={
-            BADGE_ROLE: _status_badge,
-            Qt.ItemDataRole.DecorationRole: lambda e: info_icon() if is_error(e) else None,
-        },
-        header_tooltip="Hover an error to see why it failed and what to do.",
-    ),
-)
+def history_columns(clock: Clock) -> tuple[Column[HistoryEntry], ...]:
+    """The columns; `clock` says which day is today for the Time column."""
+    return (
+        Column(
+            "Time",
+            lambda e: format_time(e.time, now=clock()),
+            tooltip=lambda e: format_full_time(e.time),
+        ),
+        Column("From", lambda e: "You" if e.direction == "outbound" else "Lead"),
+        Column(
+            "Step",
+            lambda e: str(e.step) if e.step is not None else "",
+            alignment=Qt.AlignmentFlag.AlignCenter,
+        ),
+        Column("Message", lambda e: e.body or "(no text)", tooltip=lambda e: e.body),
+        Column(
+            "Status",
+            status_text,
+            tooltip=lambda e: e.bucket.meaning if e.bucket is not None else None,
+            roles={
+                BADGE_ROLE: _status_badge,
+                Qt.ItemDataRole.DecorationRole: lambda e: info_icon() if is_error(e) else None,
+            },
+            header_tooltip="Hover an error to see why it failed and what to do.",
+        ),
+    )
+
+
 ROW_ROLES = {
     # The explanation wins over every column's own tooltip: the whole row answers "why?".
     Qt.ItemDataRole.ToolTipRole: lambda e: e.explanation if is_error(e) else None,
@@ -64,8 +72,8 @@ ROW_ROLES = {
 
 
 class LeadHistoryModel(ColumnTableModel[HistoryEntry]):
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(COLUMNS, parent, row_roles=ROW_ROLES)
+    def __init__(self, parent: QObject | None = None, *, clock: Clock) -> None:
+        super().__init__(history_columns(clock), parent, row_roles=ROW_ROLES)
 
     def set_entries(self, entries: Iterable[HistoryEntry]) -> None:
         self.set_rows(sorted(entries, key=lambda e: e.time))

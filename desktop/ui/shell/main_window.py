@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
         )
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
 
-        self.status = EngineStatusBar(self)
+        self.status = EngineStatusBar(self, clock=services.ctx.now)
         self.setStatusBar(self.status)
         self.notices = NoticeArea()
         self.notice_bar = QToolBar("Notices")

@@ -5,22 +5,21 @@ Fed by EngineBridge.statusChanged once a second; long work (exports) shows a bus
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStatusBar, QWidget
 
 from desktop.services.engine.engine import EngineStatus
-from desktop.ui.kit.formatting import format_in
+from desktop.ui.kit.formatting import Clock, format_in
 from desktop.ui.kit.theme import dot_icon
 
 RUNNING, STOPPED, TROUBLE = "#34a853", "#9aa0a6", "#d93025"
 
 
 class EngineStatusBar(QStatusBar):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, clock: Clock) -> None:
         super().__init__(parent)
         self.setObjectName("statusBar")
+        self._clock = clock  # the services' clock: the next check is counted from its now
         self.setSizeGripEnabled(True)
         self._work: dict[int, str] = {}
 
@@ -82,7 +81,7 @@ class EngineStatusBar(QStatusBar):
             self.engine_label.setText("Sending engine stopped")
             self.engine_label.setToolTip("")
         if running and status.next_poll_at is not None:
-            delta = status.next_poll_at - datetime.now(UTC)
+            delta = status.next_poll_at - self._clock()
             self.poll_label.setText(f"Next status check {format_in(delta)}")
         else:
             self.poll_label.setText("")
