@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING, Any
 from desktop.models.base import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from desktop.models.engine import EngineLease
     from desktop.models.leads import Lead, LeadTag
     from desktop.models.messages import InboundMessage, Message, MessageEvent
     from desktop.models.sequences import Sequence, SequenceCounter, Step
     from desktop.models.settings import Setting
 
 _HOME = {
+    "EngineLease": "engine",
     "Lead": "leads",
     "LeadTag": "leads",
     "InboundMessage": "messages",
@@ -46,6 +48,7 @@ def import_all() -> None:
 
 __all__ = [
     "Base",
+    "EngineLease",
     "InboundMessage",
     "Lead",
     "LeadTag",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desktop.models.base import Base, UTCDateTime, utcnow
@@ -23,6 +23,14 @@ class Lead(Base):
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Set when a message to the number failed with an error that says the number itself cannot
+    # take texts (the catalog's `dead_number`): such leads are left out of new sequences
+    # while the setting suppress_dead_numbers is on; the owner can clear it.
+    dead_number_code: Mapped[int | None] = mapped_column(Integer)
+    dead_number_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The number's region spans time zones whose sending windows never overlap: its messages
+    # wait until the owner gives the lead a time zone.
+    timezone_needed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

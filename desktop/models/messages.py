@@ -42,6 +42,9 @@ class Message(Base):
     scheduled_for: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set, and committed, before the API call: a claim without SID is reconciled at start-up.
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The engine (desktop.services.engine.leases.Owner.id) that claimed it: only that owner
+    # may send it, and its claim is reconciled by another engine only once that owner is gone.
+    claimed_by: Mapped[str | None] = mapped_column(String(32))
     handed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     final_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)

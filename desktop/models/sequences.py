@@ -26,6 +26,9 @@ class Sequence(Base):
     stop_on_reply: Mapped[bool] = mapped_column(Boolean, default=True)
     excluded_opted_out: Mapped[int] = mapped_column(Integer, default=0)
     excluded_deleted: Mapped[int] = mapped_column(Integer, default=0)
+    # Who is preparing it while Being processed ("host pid start"): a preparation whose
+    # process is gone is shown as failed, never finished behind the user's back.
+    preparer: Mapped[str] = mapped_column(String(80), default="")
     first_handoff_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_handoff_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

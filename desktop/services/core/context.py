@@ -11,11 +11,27 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from desktop.models import utcnow
-from desktop.models.db import Database, resolve_db_url
+from desktop.models.db import Database, resolve_db_url, sqlite_file
 from desktop.models.migrate import upgrade
 
 if TYPE_CHECKING:
     from desktop.services.core.settings import Settings
+
+
+def demo_url(url: str | None) -> str | None:
+    """Where the demo runs for a database named `url`: never in it. A SQLite file x.db
+    has its demo in x-demo.db beside it (a file already named *-demo.db is a demo's own);
+    a database server has none (None: the demo file in the data folder)."""
+    if not url:
+        return None
+    resolved = resolve_db_url(url)
+    file = sqlite_file(resolved)
+    if file is None:
+        return None
+    if file.stem.endswith("-demo"):
+        return resolved
+    suffix = file.suffix or ".db"
+    return f"sqlite:///{file.with_name(f'{file.stem}-demo{suffix}')}"
 
 
 @dataclass
@@ -27,8 +43,9 @@ class Context:
 
     @classmethod
     def open(cls, url: str | None = None, *, demo: bool = False, migrate: bool = True) -> Context:
-        """Open (and by default migrate) the database named by `url`/env/default."""
-        db = Database(resolve_db_url(url, demo=demo))
+        """Open (and by default migrate) the database named by `url`/env/default; with
+        `demo`, the demo's own database beside it (see `demo_url`)."""
+        db = Database(resolve_db_url(demo_url(url) if demo else url, demo=demo))
         backup = upgrade(db.engine, db.url) if migrate else None
         return cls(db=db, migration_backup=backup)
 

@@ -15,21 +15,30 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from desktop.models import Sequence, SequenceCounter
 from desktop.services.core.context import Context
 from desktop.services.engine.dispatcher import Dispatcher
+from desktop.services.engine.leases import HEARTBEAT_EVERY, Holder, Leases, Owner
+from desktop.services.engine.leftovers import cancel_leftovers
 from desktop.services.engine.poller import Poller
 from desktop.services.engine.sweeper import sweep
-from desktop.services.sequences.builder import finish_preparation
+from desktop.services.sequences.preparation import mark_failed_preparations
 from desktop.services.status.vocabulary import SequenceStatus
 from desktop.services.twilio.connection import Connection
 
 log = logging.getLogger(__name__)
 
 Listener = Callable[[set[int]], None]
-IDLE_STATUSES = frozenset({SequenceStatus.DONE, SequenceStatus.CANCELED, SequenceStatus.PAUSED})
+IDLE_STATUSES = frozenset(
+    {
+        SequenceStatus.DONE,
+        SequenceStatus.CANCELED,
+        SequenceStatus.PAUSED,
+        SequenceStatus.PREPARATION_FAILED,
+    }
+)
 # A laptop that slept for a night should still run its jobs when it wakes.
 MISFIRE_GRACE = 24 * 3600
 
@@ -54,15 +63,18 @@ class Engine:
         sweep_interval: float = 5.0,
         reconcile_grace: timedelta | None = None,
         workers: int = 8,
+        role: str = "engine",
     ) -> None:
         self.ctx = ctx
         self.connection = connection
         self._listeners: list[Listener] = []
         self._listeners_lock = threading.Lock()
         self._handoffs: deque[float] = deque(maxlen=1000)
+        self.leases = Leases(ctx, Owner.current(role))
         self.dispatcher = Dispatcher(
             ctx,
             connection.gateway,
+            self.leases,
             default_sender=connection.default_sender,
             workers=workers,
             reconcile_grace=reconcile_grace,
@@ -71,9 +83,11 @@ class Engine:
         self.poller = Poller(
             ctx,
             connection.gateway,
-            default_sender=connection.default_sender,
+            senders=lambda: self.leases.held,
             on_change=self._publish,
         )
+        self.elsewhere: dict[str, Holder] = {}  # senders another live engine holds
+        self._started_up = False
         self.dispatch_interval = dispatch_interval
         self.sweep_interval = sweep_interval
         self._next_poll = 0.0
@@ -105,11 +119,56 @@ class Engine:
 
     # -- jobs -----------------------------------------------------------------------
 
-    def startup(self) -> None:
-        """Finish what a crash interrupted: preparation, then claims without SID."""
-        self._publish(set(finish_preparation(self.ctx)))
+    def wanted_senders(self) -> set[str]:
+        """The senders this engine should hold: its own default sender, and those of the
+        sequences still sending or tracking (Done ones are tracked a while for late
+        answers)."""
+        settings = self.ctx.settings
+        recent = self.ctx.now() - settings.get("delivery_unknown_after")
+        recent -= settings.get("carrier_window")
+        with self.ctx.db.read() as session:
+            senders = set(
+                session.scalars(
+                    select(Sequence.sender)
+                    .where(
+                        Sequence.sender != "",
+                        or_(
+                            Sequence.status.not_in(
+                                [SequenceStatus.DONE.value, SequenceStatus.PREPARATION_FAILED.value]
+                            ),
+                            Sequence.done_at >= recent,
+                        ),
+                    )
+                    .distinct()
+                )
+            )
+        default = self.connection.default_sender
+        return senders | ({default} if default else set())
+
+    def take_leases(self) -> dict[str, Holder]:
+        """Hold every wanted sender that is free; returns those another engine holds."""
+        self.elsewhere = self.leases.acquire(self.wanted_senders())
+        return self.elsewhere
+
+    def keep_leases(self) -> None:
+        """The heartbeat, and taking over what became free (a holder that stopped or died)."""
+        held = self.leases.heartbeat()
+        if self.wanted_senders() - held:
+            self.take_leases()
+
+    def startup(self) -> dict[str, Holder]:
+        """Take the leases, then settle what a crash interrupted: preparations, claims
+        without SID, In-queue leftovers of canceled sequences. Returns the senders another
+        live engine holds (this engine leaves them alone)."""
+        elsewhere = self.take_leases()
+        self._started_up = True
+        self._publish(set(mark_failed_preparations(self.ctx)))
+        self.dispatcher.adopt_unassigned()
+        default = self.connection.default_sender
+        self._publish(cancel_leftovers(self.ctx, self.leases.held, default))
         self.dispatcher.reconcile_claims()
         self._count_in_queue()
+        return elsewhere
 
     def _guard(self, name: str, job: Callable[[], object]) -> None:
         try:
@@ -126,7 +185,13 @@ class Engine:
             else:
                 log.exception("%s failed", name)
 
+    def _ensure_started(self) -> None:
+        """A job called before start-up (tests, --once) takes the leases first."""
+        if not self._started_up:
+            self.startup()
+
     def dispatch(self) -> int:
+        self._ensure_started()
         before = self.dispatcher.handed_off
         self.dispatcher.run_once(max_seconds=30)
         sent = self.dispatcher.handed_off - before
@@ -141,13 +206,18 @@ class Engine:
         return sent
 
     def poll(self, force: bool = False) -> None:
+        self._ensure_started()
         if not force and time.monotonic() < self._next_poll:
             return
         self.poller.run_once()
         self._next_poll = time.monotonic() + self.poller.next_delay.total_seconds()
 
     def sweep(self) -> None:
-        self._publish(sweep(self.ctx))
+        self._ensure_started()
+        held = self.leases.held
+        self._publish(sweep(self.ctx, held, self.connection.default_sender))
+        self._publish(set(mark_failed_preparations(self.ctx)))
+        self._publish(cancel_leftovers(self.ctx, held, self.connection.default_sender))
         self._count_in_queue()
 
     def run_once(self) -> None:
@@ -161,7 +231,8 @@ class Engine:
     def start(self) -> None:
         if self._scheduler is not None:
             return
-        self.startup()
+        if not self._started_up:
+            self.startup()
         scheduler = BackgroundScheduler(timezone=UTC)
         common = {"max_instances": 1, "coalesce": True, "misfire_grace_time": MISFIRE_GRACE}
         now = datetime.now(UTC)
@@ -180,6 +251,14 @@ class Engine:
             seconds=1,
             id="poll",
             next_run_time=now,
+            **common,
+        )
+        scheduler.add_job(
+            lambda: self._guard("leases", self.keep_leases),
+            "interval",
+            seconds=HEARTBEAT_EVERY.total_seconds(),
+            id="leases",
+            next_run_time=now + HEARTBEAT_EVERY,
             **common,
         )
         scheduler.add_job(
@@ -207,6 +286,10 @@ class Engine:
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=True)
             self._scheduler = None
+        try:
+            self.leases.release()  # another engine may start at once
+        except Exception:  # a lost database: the leases expire by themselves
+            log.warning("could not release the engine leases", exc_info=True)
 
     @property
     def running(self) -> bool:
@@ -242,5 +325,12 @@ class Engine:
             next_poll_at=next_poll,
             in_queue=in_queue,
             send_rate=recent / 10,
-            problem=self.problem or self.dispatcher.last_problem,
+            problem=self.problem_line(),
         )
+
+    def problem_line(self) -> str | None:
+        """What keeps this engine from sending, in one line (None when nothing does)."""
+        account = self.dispatcher.account_problems
+        if account:
+            return "; ".join(account)
+        return self.problem or self.dispatcher.last_problem

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, select
 
 from desktop.models import InboundMessage, Message, Sequence
 from desktop.services.core.context import Context
+from desktop.services.engine.failures import apply_with_consequences
 from desktop.services.engine.inbound import record_inbound
-from desktop.services.status.apply import apply_statuses
 from desktop.services.status.rules import bucket_for_provider_status
 from desktop.services.status.vocabulary import Bucket
 from desktop.services.twilio.gateway import Gateway, GatewayError, TwilioMessage
@@ -51,12 +51,13 @@ class Poller:
         ctx: Context,
         gateway: Gateway,
         *,
-        default_sender: str = "",
+        senders: Callable[[], Collection[str]],
         on_change: Callable[[set[int]], None] | None = None,
     ) -> None:
         self.ctx = ctx
         self.gateway = gateway
-        self.default_sender = default_sender
+        # The senders whose lease this engine holds: only those are polled.
+        self.senders = senders
         self.on_change = on_change or (lambda ids: None)
         self.next_delay = timedelta(seconds=30)
         self.requests_last_cycle = 0
@@ -69,12 +70,16 @@ class Poller:
         window = self.ctx.settings.get("carrier_window")
         unknown_after = self.ctx.settings.get("delivery_unknown_after")
         recent = now - unknown_after - window
+        held = sorted(self.senders())
         per_sender: dict[str, list[tuple[str, int, datetime]]] = defaultdict(list)
+        if not held:
+            return per_sender
         with self.ctx.db.read() as session:
             rows = session.execute(
                 select(Message.twilio_sid, Message.id, Message.handed_off_at, Sequence.sender)
                 .join(Sequence, Sequence.id == Message.sequence_id)
                 .where(
+                    Sequence.sender.in_(held),
                     Message.twilio_sid.is_not(None),
                     or_(
                         Message.bucket == Bucket.OUTBOX.value,
@@ -86,9 +91,7 @@ class Poller:
             for sid, message_id, handed_off_at, sender in rows:
                 if sid is None:  # excluded by the query; narrows the type
                     continue
-                per_sender[sender or self.default_sender].append(
-                    (sid, message_id, handed_off_at or now)
-                )
+                per_sender[sender].append((sid, message_id, handed_off_at or now))
         return per_sender
 
     def run_once(self) -> set[int]:
@@ -151,16 +154,7 @@ class Poller:
                 known.append(record)
         if not known:
             return set()
-        with self.ctx.db.write_connection() as connection:
-            current = {
-                row.id: row
-                for row in connection.execute(
-                    select(
-                        Message.id, Message.sequence_id, Message.bucket, Message.provider_status
-                    ).where(Message.id.in_([by_sid[r.sid] for r in known]))
-                )
-            }
-            return apply_statuses(connection, known, by_sid, current, now)
+        return apply_with_consequences(self.ctx, known, by_sid, now)
 
     def _read_replies(self) -> set[int]:
         """Inbound messages to our senders since the newest one already stored."""
@@ -209,12 +203,5 @@ class Poller:
         return changed
 
     def _senders(self) -> list[str]:
-        with self.ctx.db.read() as session:
-            stored = set(
-                session.scalars(
-                    select(Sequence.sender).where(Sequence.first_handoff_at.is_not(None))
-                )
-            )
-        senders = {s or self.default_sender for s in stored}
-        # Replies come to phone numbers; a Messaging Service's numbers show up as `To`.
-        return sorted(s for s in senders if s.startswith("+"))
+        """Replies come to phone numbers; a Messaging Service's numbers show up as `To`."""
+        return sorted(s for s in self.senders() if s.startswith("+"))

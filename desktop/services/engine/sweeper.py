@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import select
 
-from desktop.models import Message
+from desktop.models import Message, Sequence
 from desktop.services.core.context import Context
+from desktop.services.engine.handoff_sql import of_senders
 from desktop.services.sequences.lifecycle import refresh_statuses
 from desktop.services.status.transitions import move
 from desktop.services.status.vocabulary import Bucket, EventKind
@@ -14,8 +17,11 @@ from desktop.services.status.vocabulary import Bucket, EventKind
 BATCH = 1000
 
 
-def sweep(ctx: Context) -> set[int]:
-    """One sweep; returns the sequence ids that changed."""
+def sweep(ctx: Context, senders: Collection[str], default_sender: str = "") -> set[int]:
+    """One sweep over the sequences of `senders` (the leases this engine holds); returns
+    the sequence ids that changed."""
+    if not senders:
+        return set()
     now = ctx.now()
     cutoff = now - ctx.settings.get("delivery_unknown_after")
     changed: set[int] = set()
@@ -24,7 +30,12 @@ def sweep(ctx: Context) -> set[int]:
             overdue = list(
                 session.scalars(
                     select(Message)
-                    .where(Message.bucket == Bucket.OUTBOX.value, Message.handed_off_at <= cutoff)
+                    .join(Sequence, Sequence.id == Message.sequence_id)
+                    .where(
+                        Message.bucket == Bucket.OUTBOX.value,
+                        Message.handed_off_at <= cutoff,
+                        of_senders(senders, default_sender),
+                    )
                     .limit(BATCH)
                 )
             )
@@ -40,5 +51,5 @@ def sweep(ctx: Context) -> set[int]:
                 changed.add(message.sequence_id)
         if len(overdue) < BATCH:
             break
-    changed.update(refresh_statuses(ctx))
+    changed.update(refresh_statuses(ctx, senders=senders))
     return changed

@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
-from typing import overload
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from desktop.services.core.phones import timezones_of
@@ -76,15 +75,6 @@ def candidate_zones(timezone_name: str, phone: str) -> Zones:
     if own is not None:
         return (own,)
     return _zones_named(timezones_of(phone)) or (local_zone(),)
-
-
-def lead_zone(timezone_name: str, phone: str) -> tzinfo:
-    """Deprecated: one zone per lead (the first candidate), for the dispatcher until it calls
-    candidate_zones. Wrong for numbers with several zones; do not use in new code."""
-    return candidate_zones(timezone_name, phone)[0]
-
-
-# --------------------------------------------------------------------------- wall clock
 
 
 def _exists(local: datetime) -> bool:
@@ -213,28 +203,13 @@ def _next_open(now: datetime, zones: Zones, window: Window | None) -> datetime |
     return now if opens <= at else _like(opens, now)
 
 
-@overload
 def next_send_time(
     now: datetime, zones: Sequence[tzinfo], window: Window | None
-) -> datetime | None: ...
-
-
-@overload
-def next_send_time(now: datetime, zones: tzinfo, window: Window | None) -> datetime: ...
-
-
-def next_send_time(
-    now: datetime, zones: Sequence[tzinfo] | tzinfo, window: Window | None
 ) -> datetime | None:
     """`now` when the window is open in every zone; else the first later instant when it is;
     None when that never happens (the zones are too far apart for the window).
 
     `window` None means no quiet hours. The answer is in `now`'s zone (naive UTC for a naive
-    `now`). Passing one tzinfo instead of a tuple is the old call, kept until the dispatcher
-    uses candidate_zones: one zone always opens its window, so that form never gives None.
+    `now`).
     """
-    if isinstance(zones, tzinfo):
-        found = _next_open(now, (zones,), window)
-        assert found is not None, "one zone's window opens every day"
-        return found
     return _next_open(now, tuple(zones), window)

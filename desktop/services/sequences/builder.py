@@ -1,10 +1,12 @@
 """Creating a sequence: choose its leads, check it, then enqueue its messages in bulk.
 
-Creating takes two transactions: the sequence row (Being processed) is committed first so it
-shows at once; its messages are then rendered and enqueued together with its counters in a
-second one, with SQLAlchemy Core executemany (constant columns bound once per step, only
-lead, phone and body per row). A crash between the two leaves a Being processed sequence
-that `finish_preparation` completes at the next start.
+Creating takes two transactions: the sequence row (Being processed, naming the process that
+prepares it) is committed first so it shows at once; its messages are then rendered and
+enqueued together with its counters and its first sendable status in a second one, with
+SQLAlchemy Core executemany (constant columns bound once per step, only lead, phone and
+body per row). Only that second transaction makes the sequence sendable: if it fails, or the
+process dies before it commits, the sequence shows "Preparation failed" (see preparation.py)
+and nothing of it is ever sent unless the owner asks to retry.
 """
 
 from __future__ import annotations
@@ -14,13 +16,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, insert, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from desktop.models import Lead, LeadTag, Message, Sequence, SequenceCounter, Step
 from desktop.services.core.context import Context
 from desktop.services.core.errors import NotFound, UserError
+from desktop.services.core.processes import this_process
 from desktop.services.leads.store import normalize_tag
 from desktop.services.sequences import compliance
 from desktop.services.status.rules import SequenceFacts, sequence_status
@@ -130,7 +133,7 @@ def _selection_query(selection: LeadSelection) -> Any:
     return query.order_by(Lead.id)
 
 
-def _select_recipients(
+def select_recipients(
     session: Session, selection: LeadSelection
 ) -> tuple[list[Recipient], int, int]:
     recipients: list[Recipient] = []
@@ -211,7 +214,7 @@ def preflight(ctx: Context, steps: list[StepSpec], selection: LeadSelection) -> 
     """Who would get the sequence, and every reason it could not or should not start."""
     problems = _check_steps(steps)
     with ctx.db.read() as session:
-        recipients, opted_out, deleted = _select_recipients(session, selection)
+        recipients, opted_out, deleted = select_recipients(session, selection)
     if not problems:
         problems.extend(_check_rendered_lengths(steps, recipients))
     if not recipients:
@@ -255,6 +258,7 @@ def create_sequence(
             name=name,
             sender=(sender or "").strip(),
             status=SequenceStatus.BEING_PROCESSED.value,
+            preparer=this_process().token(),
             start_at=start_at or now,
             lead_selection=selection.to_json(),
             stop_on_reply=stop_on_reply,
@@ -276,7 +280,7 @@ def create_sequence(
         session.flush()
         session.add(SequenceCounter(sequence_id=sequence.id))  # every count starts at 0
         sequence_id = sequence.id
-    messages = _enqueue(ctx, sequence_id, check.recipients)
+    messages = enqueue_or_fail(ctx, sequence_id, check.recipients)
     return CreateResult(
         sequence_id=sequence_id,
         messages=messages,
@@ -383,20 +387,23 @@ def _enqueue(ctx: Context, sequence_id: int, recipients: list[Recipient]) -> int
         return total
 
 
-def finish_preparation(ctx: Context) -> list[int]:
-    """Enqueue sequences left Being processed by a crash; returns their ids."""
-    with ctx.db.read() as session:
-        pending = list(
-            session.execute(
-                select(Sequence.id, Sequence.lead_selection).where(
-                    Sequence.status == SequenceStatus.BEING_PROCESSED.value
+def enqueue_or_fail(ctx: Context, sequence_id: int, recipients: list[Recipient]) -> int:
+    """Enqueue; if that fails (a full disk, a lost database), mark the sequence Preparation
+    failed when the database still lets us, and raise: the caller reports the failure, and
+    the sequence waits for Delete or Retry instead of being finished behind anyone's back."""
+    try:
+        return _enqueue(ctx, sequence_id, recipients)
+    except BaseException:
+        try:
+            with ctx.db.write_connection() as connection:
+                connection.execute(
+                    update(Sequence)
+                    .where(
+                        Sequence.id == sequence_id,
+                        Sequence.status == SequenceStatus.BEING_PROCESSED.value,
+                    )
+                    .values(status=SequenceStatus.PREPARATION_FAILED.value)
                 )
-            )
-        )
-    done = []
-    for sequence_id, selection in pending:
-        with ctx.db.read() as session:
-            recipients, _, _ = _select_recipients(session, LeadSelection.from_json(selection))
-        _enqueue(ctx, sequence_id, recipients)
-        done.append(sequence_id)
-    return done
+        except Exception:  # the database may be what failed; the next start marks it
+            pass
+        raise

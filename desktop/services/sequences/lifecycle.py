@@ -5,6 +5,7 @@ Creation and enqueueing live in desktop.services.sequences.builder.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -107,7 +108,12 @@ def cancel(ctx: Context, sequence_id: int) -> SequenceStatus:
     return act(ctx, sequence_id, SequenceAction.CANCEL)
 
 
-def refresh_statuses(ctx: Context, sequence_ids: list[int] | None = None) -> list[int]:
+def refresh_statuses(
+    ctx: Context,
+    sequence_ids: list[int] | None = None,
+    *,
+    senders: Collection[str] | None = None,
+) -> list[int]:
     """Re-derive the status of live sequences (Done after the carrier window, Scheduled ->
     In progress ...); returns the ids whose status changed."""
     now = ctx.now()
@@ -115,13 +121,21 @@ def refresh_statuses(ctx: Context, sequence_ids: list[int] | None = None) -> lis
     live = [
         s.value
         for s in SequenceStatus
-        if s not in (SequenceStatus.DONE, SequenceStatus.CANCELED, SequenceStatus.BEING_PROCESSED)
+        if s
+        not in (
+            SequenceStatus.DONE,
+            SequenceStatus.CANCELED,
+            SequenceStatus.BEING_PROCESSED,
+            SequenceStatus.PREPARATION_FAILED,
+        )
     ]
     changed: list[int] = []
     with ctx.db.write() as session:
         query = select(Sequence).where(Sequence.status.in_(live))
         if sequence_ids is not None:
             query = query.where(Sequence.id.in_(sequence_ids))
+        if senders is not None:
+            query = query.where(Sequence.sender.in_(list(senders)))
         sequences = list(session.scalars(query))
         counts = counts_by_sequence(session, [s.id for s in sequences])
         for sequence in sequences:

@@ -49,9 +49,12 @@ def apply_statuses(
     by_sid: Mapping[str, int],
     current: Mapping[int, Any],
     now: datetime,
+    failures: list[tuple[int, int, int | None]] | None = None,
 ) -> set[int]:
     """Apply `records` to the messages whose current rows are given (id, sequence_id,
-    bucket, provider_status, read in this same transaction); returns changed sequences."""
+    bucket, provider_status and, when `failures` is wanted, lead_id; read in this same
+    transaction); returns changed sequences. Messages that newly failed are added to
+    `failures` as (sequence_id, lead_id, error code), for what a failure means for the lead."""
     updates: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
     deltas: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -94,6 +97,8 @@ def apply_statuses(
                 "error_code": record.error_code if error else None,
             }
         )
+        if failures is not None and error and target != bucket:
+            failures.append((row.sequence_id, row.lead_id, record.error_code))
         if target != bucket:
             deltas[row.sequence_id][bucket.value] -= 1
             deltas[row.sequence_id][target.value] += 1

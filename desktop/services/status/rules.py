@@ -92,7 +92,11 @@ def sequence_status(
     facts: SequenceFacts, now: datetime, carrier_window: timedelta
 ) -> SequenceStatus:
     """The status a sequence should show now. Done and Canceled are final."""
-    if facts.status in (SequenceStatus.DONE, SequenceStatus.CANCELED):
+    if facts.status in (
+        SequenceStatus.DONE,
+        SequenceStatus.CANCELED,
+        SequenceStatus.PREPARATION_FAILED,
+    ):
         return facts.status
     if not facts.prepared:
         return SequenceStatus.BEING_PROCESSED
@@ -115,14 +119,13 @@ class InvalidTransition(UserError):
     pass
 
 
+# A sequence Being processed takes seconds and is sendable only when its preparation
+# commits; one whose preparation failed is deleted or retried, never paused or canceled.
 _ALLOWED_FROM: Mapping[SequenceAction, frozenset[SequenceStatus]] = {
-    SequenceAction.PAUSE: frozenset(
-        {SequenceStatus.BEING_PROCESSED, SequenceStatus.SCHEDULED, SequenceStatus.IN_PROGRESS}
-    ),
+    SequenceAction.PAUSE: frozenset({SequenceStatus.SCHEDULED, SequenceStatus.IN_PROGRESS}),
     SequenceAction.RESUME: frozenset({SequenceStatus.PAUSED}),
     SequenceAction.CANCEL: frozenset(
         {
-            SequenceStatus.BEING_PROCESSED,
             SequenceStatus.SCHEDULED,
             SequenceStatus.IN_PROGRESS,
             SequenceStatus.PAUSED,

@@ -68,6 +68,7 @@ TRACKED_BUCKETS: frozenset[Bucket] = frozenset({Bucket.OUTBOX, Bucket.DELIVERY_U
 
 class SequenceStatus(StrEnum):
     BEING_PROCESSED = "being_processed"
+    PREPARATION_FAILED = "preparation_failed"
     SCHEDULED = "scheduled"
     IN_PROGRESS = "in_progress"
     PAUSED = "paused"
@@ -85,6 +86,7 @@ class SequenceStatus(StrEnum):
 
 SEQUENCE_STATUS_LABELS: dict[SequenceStatus, str] = {
     SequenceStatus.BEING_PROCESSED: "Being processed",
+    SequenceStatus.PREPARATION_FAILED: "Preparation failed",
     SequenceStatus.SCHEDULED: "Scheduled",
     SequenceStatus.IN_PROGRESS: "In progress",
     SequenceStatus.PAUSED: "Paused",
@@ -94,6 +96,8 @@ SEQUENCE_STATUS_LABELS: dict[SequenceStatus, str] = {
 
 SEQUENCE_STATUS_MEANINGS: dict[SequenceStatus, str] = {
     SequenceStatus.BEING_PROCESSED: "Just created: its messages are being prepared.",
+    SequenceStatus.PREPARATION_FAILED: "Its messages could not all be prepared (the program "
+    "stopped or the disk was full): nothing of it is sent. Delete it, or retry.",
     SequenceStatus.SCHEDULED: "Prepared; its start time is still in the future.",
     SequenceStatus.IN_PROGRESS: "Messages are being handed to Twilio and tracked.",
     SequenceStatus.PAUSED: "Paused by you: nothing new goes out until you resume it.",

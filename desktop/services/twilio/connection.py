@@ -9,7 +9,10 @@ from dataclasses import dataclass
 
 from desktop.sandbox import CarrierSandbox, SandboxConfig
 from desktop.services.core.context import Context
-from desktop.services.twilio.gateway import Gateway, RetryPolicy
+from desktop.services.core.database_kind import require_demo, require_real
+from desktop.services.core.errors import UserError
+from desktop.services.twilio.gateway import Gateway, GatewayError, Refused, RetryPolicy
+from desktop.services.twilio.refusals import describe, is_account_problem
 
 log = logging.getLogger(__name__)
 
@@ -64,12 +67,21 @@ def open_connection(
     timeout: float | None = None,
     retry: RetryPolicy | None = None,
 ) -> Connection:
+    """The built-in sandbox on a demo database (`demo`), else Twilio with the credentials of
+    the settings; raises UserError rather than ever simulating on real data, texting the
+    demo's made-up leads for real, or starting without credentials or a sender."""
     config = ctx.settings.config()
     kwargs = {"retry": retry} if retry else {}
     timeout = timeout or _env_timeout()
     if timeout:
         kwargs["timeout"] = timeout  # type: ignore[assignment]
-    if config.has_credentials and not demo:
+    if not demo:
+        if not config.has_credentials:
+            raise UserError(
+                "no Twilio credentials: set them in Settings or with `textdesk settings set`, "
+                "or run `--demo`"
+            )
+        require_real(ctx)
         gateway = Gateway(
             config.twilio_account_sid,
             config.twilio_auth_token,
@@ -77,7 +89,30 @@ def open_connection(
             **kwargs,  # type: ignore[arg-type]
         )
         return Connection(gateway, config.sender)
+    require_demo(ctx)
     sandbox = CarrierSandbox(sandbox_config or demo_sandbox_config()).start()
     gateway = Gateway(sandbox.account_sid, sandbox.auth_token, api_url=sandbox.base_url, **kwargs)  # type: ignore[arg-type]
     log.info("demo mode: carrier sandbox at %s", sandbox.base_url)
     return Connection(gateway, sandbox.phone_number, sandbox)
+
+
+def account_problem(connection: Connection) -> str | None:
+    """One line when Twilio refuses this account outright (credentials, a suspended or
+    closed account), checked before anything is sent; None when it answers, or cannot be
+    reached now (the engine retries on its own)."""
+    if connection.demo:
+        return None
+    try:
+        account = connection.gateway.fetch_account()
+    except Refused as exc:
+        if is_account_problem(exc):
+            return describe("this account", exc)
+        return None
+    except GatewayError:
+        return None
+    if account.status and account.status != "active":
+        return (
+            f"the Twilio account {account.sid} is {account.status}: sending is stopped until "
+            "it is active again (Twilio Console, Account)"
+        )
+    return None

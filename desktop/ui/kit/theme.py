@@ -53,6 +53,7 @@ BUCKET_CHART_COLORS: dict[Bucket, str] = {
 
 STATUS_SWATCHES: dict[SequenceStatus, Swatch] = {
     SequenceStatus.BEING_PROCESSED: Swatch("#6a1b9a", "#f3e5f5"),
+    SequenceStatus.PREPARATION_FAILED: Swatch("#b71c1c", "#fdecea"),
     SequenceStatus.SCHEDULED: Swatch("#00695c", "#e0f2f1"),
     SequenceStatus.IN_PROGRESS: Swatch("#1565c0", "#e3f2fd"),
     SequenceStatus.PAUSED: Swatch("#b26a00", "#fff4e0"),

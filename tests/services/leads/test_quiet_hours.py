@@ -14,7 +14,6 @@ from desktop.services.leads.quiet_hours import (
     Window,
     Zones,
     candidate_zones,
-    lead_zone,
     local_zone,
     next_send_time,
 )
@@ -105,16 +104,6 @@ def test_the_answer_is_in_the_zone_of_now() -> None:
     assert when == utc(2026, 11, 26, 13, 0) and when is not None and when.tzinfo is NY
     naive = next_send_time(datetime(2026, 11, 26, 11, 0), (NY,), DAY)  # naive means UTC
     assert naive == datetime(2026, 11, 26, 13, 0)
-
-
-def test_the_old_call_with_one_zone_still_works() -> None:
-    # The dispatcher's call until it switches to candidate_zones.
-    assert lead_zone("Europe/Paris", "+14155552671") == ZoneInfo("Europe/Paris")
-    assert lead_zone("", "+14155552671") == LA
-    assert next_send_time(utc(2026, 11, 26, 11, 0), NY, DAY) == utc(2026, 11, 26, 13, 0)
-
-
-# --------------------------------------------------------------------------- several zones
 
 
 def test_vladivostok_is_not_texted_at_night() -> None:

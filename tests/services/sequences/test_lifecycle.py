@@ -12,7 +12,6 @@ from desktop.services.leads import store as leads
 from desktop.services.sequences import builder
 from desktop.services.sequences import lifecycle as sequences
 from desktop.services.sequences.builder import LeadSelection, StepSpec
-from desktop.services.status.transitions import counts_by_sequence
 from desktop.services.status.vocabulary import Bucket, SequenceStatus
 from tests.helpers import add_leads
 
@@ -170,43 +169,6 @@ def test_refresh_marks_done(ctx: Context) -> None:
     summary = sequences.get_summary(ctx, sid)
     assert summary.status == SequenceStatus.DONE
     assert summary.counts.deleted_leads == 1
-
-
-def test_finish_preparation_after_a_crash(ctx: Context) -> None:
-    add_leads(ctx, 3)
-    with ctx.db.write() as session:
-        seq = Sequence(
-            name="Crashed",
-            sender="",
-            status="being_processed",
-            start_at=ctx.now(),
-            lead_selection={"all": True},
-            stop_on_reply=True,
-            excluded_opted_out=0,
-            excluded_deleted=0,
-        )
-        from desktop.models import SequenceCounter, Step
-
-        seq.steps = [Step(position=0, body="Hi {first_name}", media_urls=[], delay_seconds=0)]
-        session.add(seq)
-        session.flush()
-        session.add(
-            SequenceCounter(
-                sequence_id=seq.id,
-                total=0,
-                in_queue=0,
-                outbox=0,
-                sent=0,
-                error=0,
-                delivery_unknown=0,
-                canceled=0,
-                deleted_leads=0,
-            )
-        )
-    assert builder.finish_preparation(ctx) == [seq.id]
-    with ctx.db.read() as session:
-        assert counts_by_sequence(session)[seq.id].total == 3
-    assert builder.finish_preparation(ctx) == []
 
 
 def test_counts_read_only_counter_rows(ctx: Context) -> None:

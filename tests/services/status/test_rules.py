@@ -149,20 +149,17 @@ def test_paused_stays_paused_until_done() -> None:
     assert sequence_status(facts(SequenceStatus.PAUSED, sent=4), NOW, WINDOW) == SequenceStatus.DONE
 
 
-@pytest.mark.parametrize("final", [SequenceStatus.DONE, SequenceStatus.CANCELED])
+@pytest.mark.parametrize(
+    "final", [SequenceStatus.DONE, SequenceStatus.CANCELED, SequenceStatus.PREPARATION_FAILED]
+)
 def test_done_and_canceled_are_final(final: SequenceStatus) -> None:
     assert sequence_status(facts(final, in_queue=3), NOW, WINDOW) == final
 
 
 ALLOWED = {
-    SequenceAction.PAUSE: {
-        SequenceStatus.BEING_PROCESSED,
-        SequenceStatus.SCHEDULED,
-        SequenceStatus.IN_PROGRESS,
-    },
+    SequenceAction.PAUSE: {SequenceStatus.SCHEDULED, SequenceStatus.IN_PROGRESS},
     SequenceAction.RESUME: {SequenceStatus.PAUSED},
     SequenceAction.CANCEL: {
-        SequenceStatus.BEING_PROCESSED,
         SequenceStatus.SCHEDULED,
         SequenceStatus.IN_PROGRESS,
         SequenceStatus.PAUSED,

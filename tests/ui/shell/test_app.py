@@ -146,7 +146,7 @@ def test_a_damaged_database_stops_the_start_with_a_sentence(
 
 
 def test_counts_update_live_while_the_engine_sends(qtbot, apps, db_url: str) -> None:
-    ctx = Context.open(db_url)
+    ctx = Context.open(db_url, demo=True)  # the demo's database, as demo mode creates it
     fast_settings(ctx)
     add_leads(ctx, 12)
     sequence_id = builder.create_sequence(
