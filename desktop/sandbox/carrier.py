@@ -235,6 +235,24 @@ class Renderer:
             "uri": f"{base}.json",
         }
 
+    def account(self, created_t: float) -> dict[str, Any]:
+        sid = self.account_sid
+        created = self.date(created_t)
+        return {
+            # Twilio echoes the auth token here; the sandbox does not, so that a client that
+            # logs this resource can never leak it (nothing in the SDK needs it).
+            "auth_token": None,
+            "date_created": created,
+            "date_updated": created,
+            "friendly_name": "TextDesk carrier sandbox",
+            "owner_account_sid": sid,
+            "sid": sid,
+            "status": "active",
+            "subresource_uris": {"messages": f"/{API_VERSION}/Accounts/{sid}/Messages.json"},
+            "type": "Full",
+            "uri": f"/{API_VERSION}/Accounts/{sid}.json",
+        }
+
     def date(self, t: float | None) -> str | None:
         # RFC 2822 in GMT with a numeric zone, e.g. "Thu, 26 Nov 2026 23:07:37 +0000".
         return None if t is None else format_datetime(self.wall(t))

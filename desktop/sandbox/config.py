@@ -181,6 +181,14 @@ class SandboxConfig:
     #: Request bodies larger than this are refused with 413 without being read.
     max_body_bytes: int = 1_048_576
 
+    # --- the state file (only with ``CarrierSandbox(state_file=...)``) ------------------------
+    #: Messages whose last planned change is older than this (seconds) are left out of the file.
+    state_max_age: float = 7 * 86400.0
+    #: At most this many messages (the most recently changed) are kept in the file.
+    state_max_messages: int = 100_000
+    #: Background saves happen at most once per this many seconds (and once more on stop).
+    state_save_interval: float = 1.0
+
     @classmethod
     def fast(cls, seed: int = 0, **overrides: object) -> SandboxConfig:
         """A config with millisecond delays, for tests."""
@@ -221,6 +229,10 @@ class SandboxConfig:
             raise ValueError("at least one outcome weight must be positive")
         if not self.undelivered_codes or not self.failed_codes:
             raise ValueError("undelivered_codes and failed_codes must not be empty")
+        if not (self.state_max_age > 0 and self.state_save_interval >= 0):
+            raise ValueError("state_max_age must be > 0 and state_save_interval >= 0")
+        if self.state_max_messages < 1:
+            raise ValueError("state_max_messages must be at least 1")
         if unknown := set(self.fault_endpoints) - ENDPOINT_KINDS:
             raise ValueError(f"unknown endpoint kinds in fault_endpoints: {sorted(unknown)}")
 

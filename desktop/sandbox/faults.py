@@ -10,11 +10,16 @@ from __future__ import annotations
 import random
 import threading
 from collections import Counter, deque
+from typing import Any
 
 from .config import ENDPOINT_KINDS, RATE_FIELDS, Fault, SandboxConfig, fault_of_rate
 
 #: Faults that only make sense once a create has succeeded.
 _CREATE_ONLY = frozenset({Fault.DROP_AFTER_CREATE})
+#: The config fields ``set`` may change.
+SETTABLE = frozenset(
+    {*RATE_FIELDS, "rate_bad_status", "stall_seconds", "retry_after", "fault_endpoints", "latency"}
+)
 
 
 class FaultInjector:
@@ -33,6 +38,23 @@ class FaultInjector:
             raise ValueError(f"{fault} applies to create requests only")
         with self.lock:
             self._queued[kind].extend([Fault(fault)] * count)
+
+    def set(self, **settings: Any) -> None:
+        """Change fault settings of the config atomically (all or none, validated)."""
+        unknown = set(settings) - SETTABLE
+        if unknown:
+            raise TypeError(f"not a fault setting: {sorted(unknown)}")
+        config = self._config
+        with self.lock:
+            previous = {name: getattr(config, name) for name in settings}
+            for name, value in settings.items():
+                setattr(config, name, frozenset(value) if name == "fault_endpoints" else value)
+            try:
+                config.validate()
+            except ValueError:
+                for name, value in previous.items():
+                    setattr(config, name, value)
+                raise
 
     def clear(self) -> None:
         with self.lock:
@@ -74,3 +96,30 @@ class FaultInjector:
             if hit:
                 self.counts[(kind, Fault.BAD_STATUS.value)] += 1
             return hit
+
+
+class FaultControls:
+    """The sandbox's fault methods (a mixin: the class provides ``_faults``)."""
+
+    _faults: FaultInjector
+
+    def set_faults(self, **settings: Any) -> None:
+        """Change fault settings atomically, e.g. ``set_faults(rate_429=0.1, rate_drop=0.05)``."""
+        self._faults.set(**settings)
+
+    def queue_fault(self, kind: str, fault: Fault | str, count: int = 1) -> None:
+        """Inject ``fault`` into the next ``count`` requests of ``kind`` (e.g. "create")."""
+        self._faults.queue(kind, Fault(fault), count)
+
+    def clear_faults(self) -> None:
+        """Drop queued faults and set every random fault rate to 0."""
+        self._faults.clear()
+        self.set_faults(**dict.fromkeys((*RATE_FIELDS, "rate_bad_status"), 0.0))
+
+    def fault_counts(self) -> Counter[tuple[str, str]]:
+        with self._faults.lock:
+            return Counter(self._faults.counts)
+
+    @property
+    def faults(self) -> FaultInjector:
+        return self._faults

@@ -13,14 +13,14 @@ STOP_WORDS = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT
 START_WORDS = frozenset({"START", "YES", "UNSTOP"})
 
 #: (sort key of the inbound message: (time, arrival), opted out?, inbound sid)
-_Event = tuple[tuple[float, int], bool, str]
+Event = tuple[tuple[float, int], bool, str]
 
 
 class OptOutBook:
     """Not thread-safe: used under the sandbox lock."""
 
     def __init__(self) -> None:
-        self._events: dict[str, list[_Event]] = {}
+        self._events: dict[str, list[Event]] = {}
 
     def note(self, phone: str, body: str, key: tuple[float, int], sid: str) -> None:
         keyword = body.strip().upper()
@@ -31,6 +31,13 @@ class OptOutBook:
         """Drop the event of an inbound message that will now never arrive."""
         for events in self._events.values():
             events[:] = [event for event in events if event[2] != sid]
+
+    def events(self) -> dict[str, list[Event]]:
+        """A copy of every phone's events (for the state file)."""
+        return {phone: list(events) for phone, events in self._events.items() if events}
+
+    def restore(self, events: dict[str, list[Event]]) -> None:
+        self._events = {phone: sorted(found) for phone, found in events.items() if found}
 
     def opted_out(self, phone: str, now_t: float) -> bool:
         past = [event for event in self._events.get(phone, ()) if event[0][0] <= now_t]

@@ -7,40 +7,45 @@ identically.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import re
 import secrets
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from .carrier import MessageRecord, Renderer, draw_delay, draw_outcome, plan_inbound, plan_outbound
-from .config import RATE_FIELDS, Fault, Outcome, SandboxConfig
+from .config import Outcome, SandboxConfig
 from .errors import ApiError, bad_request, not_found
-from .faults import FaultInjector
+from .faults import FaultControls, FaultInjector
 from .listing import build_page, parse_list_query
 from .optout import OptOutBook
 from .segments import count_segments
 from .server import SandboxHTTPServer, serve_in_thread
+from .state import Live, SaveStats, StateKeeper
+from .state_codec import Account
 from .store import LedgerEntry, MessageStore
-from .validation import first, validate_create
-
-_SETTABLE_FAULTS = frozenset(
-    {*RATE_FIELDS, "rate_bad_status", "stall_seconds", "retry_after", "fault_endpoints", "latency"}
-)
+from .validation import create_form, first, validate_create
 
 
 def _new_sid(prefix: str) -> str:
     return prefix + secrets.token_hex(16)
 
 
-class CarrierSandbox:
-    """A Twilio REST look-alike on 127.0.0.1 that simulates carriers, replies and faults."""
+class CarrierSandbox(FaultControls):
+    """A Twilio REST look-alike on 127.0.0.1 that simulates carriers, replies and faults
+    (the fault methods: ``FaultControls``).
+
+    ``state_file``: load it at start if it exists, keep it saved (``state.py`` says what
+    survives a restart). Explicit ``account_sid``/``auth_token`` win over the file's.
+    """
 
     def __init__(
         self,
@@ -50,16 +55,24 @@ class CarrierSandbox:
         wall_start: datetime | None = None,
         account_sid: str | None = None,
         auth_token: str | None = None,
+        state_file: Path | None = None,
     ) -> None:
-        self._config = config if config is not None else SandboxConfig()
-        self._config.validate()
+        self._config = config = config if config is not None else SandboxConfig()
+        config.validate()
         if account_sid is not None and not re.fullmatch(r"AC[0-9a-f]{32}", account_sid):
             raise ValueError("account_sid must be 'AC' followed by 32 lowercase hex digits")
-        self._account_sid = account_sid or _new_sid("AC")
-        self._auth_token = auth_token or secrets.token_hex(16)
         self._clock = clock or time.monotonic
         self._clock0 = self._clock()
         self._wall0 = (wall_start or datetime.now(UTC)).astimezone(UTC)
+        # The file keeps wall-clock instants; this maps them onto this run's monotonic clock.
+        self._offset = self._wall0.timestamp() - self._clock0
+        self._keeper = StateKeeper.of(state_file, config, self._offset) if state_file else None
+        saved = self._keeper.load() if self._keeper is not None else None
+        self._account_sid = account_sid or (saved.sid if saved else _new_sid("AC"))
+        self._auth_token = auth_token or (saved.auth_token if saved else secrets.token_hex(16))
+        if saved is not None:
+            config.phone_number = saved.phone_number
+        self._created_t = saved.created - self._offset if saved else self._clock0
         self._lock = threading.Lock()
         self._store = MessageStore()
         self._faults = FaultInjector(self.config, threading.Lock())
@@ -77,25 +90,37 @@ class CarrierSandbox:
         self.stopping = threading.Event()
         self._server: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        if self._keeper is not None:
+            counters = {"sends_to": self._sends_to, "forced_used": self._forced_used,
+                        "replies_used": self._replies_used}  # fmt: skip
+            state = self._lock, self._store, self._opt_outs, counters, self._account, self.clock
+            self._keeper.attach(Live(*state))
 
     # --- lifecycle -----------------------------------------------------------------------
     def start(self) -> CarrierSandbox:
         if self._server is None:
             self.stopping.clear()
             self._server, self._thread = serve_in_thread(self, self.config.port)
+        if self._keeper is not None:
+            self._keeper.start()
         return self
 
     def stop(self) -> None:
         server, thread = self._server, self._thread
         self._server = self._thread = None
-        if server is None:
-            return
-        self.stopping.set()  # wakes stalled and latency-delayed handlers
-        server.shutdown()
-        server.close_connections()
-        server.server_close()
-        if thread is not None:
-            thread.join(timeout=5)
+        if server is not None:
+            self.stopping.set()  # wakes stalled and latency-delayed handlers
+            server.shutdown()
+            server.close_connections()
+            server.server_close()
+            if thread is not None:
+                thread.join(timeout=5)
+        if self._keeper is not None:
+            self._keeper.close()  # last: no request can change the state any more
+
+    def save_state(self) -> SaveStats | None:
+        """Write the state file now (None without one); raises OSError if it cannot."""
+        return self._keeper.save() if self._keeper is not None else None
 
     def __enter__(self) -> CarrierSandbox:
         return self.start()
@@ -153,9 +178,13 @@ class CarrierSandbox:
     def now(self) -> datetime:
         return self.wall(self._clock())
 
+    def _account(self) -> Account:
+        phone = self.config.phone_number
+        return Account(self._account_sid, self._auth_token, phone, self._created_t + self._offset)
+
     # --- the REST operations (called by the HTTP handler, usable in-process) --------------
     def create_message(self, form: Mapping[str, list[str]]) -> dict[str, Any]:
-        with self._lock:
+        with self._changing():
             now_t = self._clock()
             request = validate_create(form, self.config, self.wall(now_t))
             if self.config.honor_stop_keywords and self._opt_outs.opted_out(request.to, now_t):
@@ -195,7 +224,7 @@ class CarrierSandbox:
             return self._renderer.message(self._visible(sid, now_t), now_t)
 
     def update_message(self, sid: str, form: Mapping[str, list[str]]) -> dict[str, Any]:
-        with self._lock:
+        with self._changing():
             now_t = self._clock()
             record = self._visible(sid, now_t)
             status = first(form, "Status")
@@ -206,6 +235,7 @@ class CarrierSandbox:
                     # Twilio's code for "this message cannot be canceled" (not scheduled).
                     raise bad_request(30409, "This message cannot be canceled")
                 record.timeline.cancel(now_t)
+                self._store.touch(sid)
                 for reply_sid in record.reply_sids:
                     self._store.remove(reply_sid)
                     self._opt_outs.forget(reply_sid)
@@ -213,10 +243,11 @@ class CarrierSandbox:
                 if first(form, "Body"):
                     raise bad_request(20001, "Body can only be redacted (set to '').")
                 record.body = ""
+                self._store.touch(sid)
             return self._renderer.message(record, now_t)
 
     def delete_message(self, sid: str) -> None:
-        with self._lock:
+        with self._changing():
             self._visible(sid, self._clock())
             self._store.remove(sid)
 
@@ -235,22 +266,7 @@ class CarrierSandbox:
             )
 
     def account_resource(self) -> dict[str, Any]:
-        sid = self._account_sid
-        created = self._renderer.date(self._clock0)
-        return {
-            # Twilio echoes the auth token here; the sandbox does not, so that a client that
-            # logs this resource can never leak it (nothing in the SDK needs it).
-            "auth_token": None,
-            "date_created": created,
-            "date_updated": created,
-            "friendly_name": "TextDesk carrier sandbox",
-            "owner_account_sid": sid,
-            "sid": sid,
-            "status": "active",
-            "subresource_uris": {"messages": f"/2010-04-01/Accounts/{sid}/Messages.json"},
-            "type": "Full",
-            "uri": f"/2010-04-01/Accounts/{sid}.json",
-        }
+        return self._renderer.account(self._created_t)
 
     # --- in-process helpers for tests and the demo ---------------------------------------
     def send(
@@ -265,16 +281,10 @@ class CarrierSandbox:
         validity_period: int | None = None,
     ) -> dict[str, Any]:
         """Create a message without HTTP (same checks and draws); raises :class:`ApiError`."""
-        form: dict[str, list[str]] = {"To": [to], "Body": [body], "MediaUrl": list(media_urls)}
-        if messaging_service_sid is not None:
-            form["MessagingServiceSid"] = [messaging_service_sid]
         if from_ is not None or messaging_service_sid is None:
-            form["From"] = [from_ or self.config.phone_number]
-        if send_at is not None:
-            form["SendAt"] = [send_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")]
-            form["ScheduleType"] = ["fixed"]
-        if validity_period is not None:
-            form["ValidityPeriod"] = [str(validity_period)]
+            from_ = from_ or self.config.phone_number
+        form = create_form(to, body, from_, messaging_service_sid, media_urls, send_at,
+                           validity_period)  # fmt: skip
         return self.create_message(form)
 
     def add_inbound(
@@ -285,7 +295,7 @@ class CarrierSandbox:
         ``at`` (aware) may be in the past or the future; a future message appears then.
         Returns its sid. STOP/START bodies change the opt-out state as on Twilio.
         """
-        with self._lock:
+        with self._changing():
             at_t = self._clock() if at is None else self.clock_of(at)
             return self._add_inbound(from_phone, to_phone or self.config.phone_number, body, at_t)
 
@@ -293,7 +303,7 @@ class CarrierSandbox:
         """Force the outcome of the next messages to ``phone`` (the last one then sticks)."""
         if not outcomes:
             raise ValueError("give at least one outcome")
-        with self._lock:
+        with self._changing():
             self.config.forced_outcomes[phone] = outcomes[0] if len(outcomes) == 1 else outcomes
             self._forced_used[phone] = 0
 
@@ -314,7 +324,7 @@ class CarrierSandbox:
                 if r.direction != "inbound" and r.created_t <= now_t
             )
 
-    # --- ledger, request counts, faults ------------------------------------------------------
+    # --- ledger, request counts (the fault methods: FaultControls) ---------------------
     @property
     def ledger(self) -> list[LedgerEntry]:
         return self.ledger_snapshot()
@@ -336,39 +346,6 @@ class CarrierSandbox:
         with self._lock:
             self._requests.clear()
 
-    def set_faults(self, **settings: Any) -> None:
-        """Change fault settings atomically, e.g. ``set_faults(rate_429=0.1, rate_drop=0.05)``."""
-        unknown = set(settings) - _SETTABLE_FAULTS
-        if unknown:
-            raise TypeError(f"not a fault setting: {sorted(unknown)}")
-        with self._faults.lock:
-            previous = {name: getattr(self.config, name) for name in settings}
-            for name, value in settings.items():
-                setattr(self.config, name, frozenset(value) if name == "fault_endpoints" else value)
-            try:
-                self.config.validate()
-            except ValueError:
-                for name, value in previous.items():
-                    setattr(self.config, name, value)
-                raise
-
-    def queue_fault(self, kind: str, fault: Fault | str, count: int = 1) -> None:
-        """Inject ``fault`` into the next ``count`` requests of ``kind`` (e.g. "create")."""
-        self._faults.queue(kind, Fault(fault), count)
-
-    def clear_faults(self) -> None:
-        """Drop queued faults and set every random fault rate to 0."""
-        self._faults.clear()
-        self.set_faults(**dict.fromkeys((*RATE_FIELDS, "rate_bad_status"), 0.0))
-
-    def fault_counts(self) -> Counter[tuple[str, str]]:
-        with self._faults.lock:
-            return Counter(self._faults.counts)
-
-    @property
-    def faults(self) -> FaultInjector:
-        return self._faults
-
     def check_credentials(self, username: str, password: str) -> bool:
         # Both comparisons always run, in constant time, so timing tells nothing.
         user_ok = secrets.compare_digest(username.encode(), self._account_sid.encode())
@@ -376,6 +353,16 @@ class CarrierSandbox:
         return user_ok and token_ok
 
     # --- internals (caller holds self._lock) ----------------------------------------------
+    @contextlib.contextmanager
+    def _changing(self) -> Iterator[None]:
+        """The lock, for an operation that changes the state: the state file follows."""
+        with self._lock:
+            try:
+                yield
+            finally:
+                if self._keeper is not None:
+                    self._keeper.poke()
+
     def _visible(self, sid: str, now_t: float) -> MessageRecord:
         record = self._store.get(sid)
         if record is None or record.created_t > now_t:

@@ -39,9 +39,16 @@ class MessageStore:
         self._keys: dict[str, tuple[float, int]] = {}
         self._seq = 0
         self.ledger: list[LedgerEntry] = []
+        # Sids added, removed or touched since the last ``take_changed``; None (the default)
+        # keeps no such record, so a sandbox without a state file does not grow a set forever.
+        self._changed: set[str] | None = None
 
     def next_seq(self) -> int:
         self._seq += 1
+        return self._seq
+
+    @property
+    def seq(self) -> int:
         return self._seq
 
     def __len__(self) -> int:
@@ -51,6 +58,33 @@ class MessageStore:
         insort(self._records, record, key=lambda r: r.key)
         self._by_sid[record.sid] = record
         self._keys[record.sid] = record.key
+        self.touch(record.sid)
+
+    def touch(self, sid: str) -> None:
+        """Note that the record of ``sid`` changed in place (canceled, redacted, ...)."""
+        if self._changed is not None:
+            self._changed.add(sid)
+
+    def track_changes(self) -> None:
+        if self._changed is None:
+            self._changed = set()
+
+    def take_changed(self) -> set[str]:
+        """The sids changed since the last call (tracking must be on)."""
+        changed, self._changed = self._changed or set(), set()
+        return changed
+
+    def restore(
+        self, records: list[MessageRecord], removed: dict[str, tuple[float, int]], seq: int
+    ) -> None:
+        """Load saved records into an empty store, with the keys of removed sids (for page
+        cursors) and the sequence counter, without marking anything changed."""
+        if self._by_sid or self._keys:
+            raise RuntimeError("restore needs an empty store")
+        self._records = sorted(records, key=lambda r: r.key)
+        self._by_sid = {record.sid: record for record in records}
+        self._keys = {**removed, **{record.sid: record.key for record in records}}
+        self._seq = max(seq, self._seq)
 
     def get(self, sid: str) -> MessageRecord | None:
         return self._by_sid.get(sid)
@@ -60,6 +94,7 @@ class MessageStore:
         if record is not None:
             index = bisect_left(self._records, record.key, key=lambda r: r.key)
             del self._records[index]
+            self.touch(sid)
         return record
 
     def key_of(self, sid: str) -> tuple[float, int] | None:

@@ -19,7 +19,7 @@ and as ``From``: +15005550001 invalid (21212), +15005550007 not owned by the acc
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -173,3 +173,26 @@ def _schedule(
 
 
 __all__ = ["ApiError", "CreateRequest", "validate_create"]
+
+
+def create_form(
+    to: str,
+    body: str,
+    from_: str | None,
+    messaging_service_sid: str | None,
+    media_urls: Sequence[str],
+    send_at: datetime | None,
+    validity_period: int | None,
+) -> dict[str, list[str]]:
+    """The form an SDK would post for these arguments (for in-process creates)."""
+    form: dict[str, list[str]] = {"To": [to], "Body": [body], "MediaUrl": list(media_urls)}
+    if messaging_service_sid is not None:
+        form["MessagingServiceSid"] = [messaging_service_sid]
+    if from_ is not None:
+        form["From"] = [from_]
+    if send_at is not None:
+        form["SendAt"] = [send_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")]
+        form["ScheduleType"] = ["fixed"]
+    if validity_period is not None:
+        form["ValidityPeriod"] = [str(validity_period)]
+    return form
