@@ -64,5 +64,7 @@ def worker_env(db_url: str, sandbox: CarrierSandbox) -> dict[str, str]:
         TEXTDESK_FROM=sandbox.phone_number,
         TEXTDESK_HTTP_TIMEOUT="1",
         TEXTDESK_KEYRING="off",
+        # The test runs its own workers: `sequences create` must not start a service.
+        TEXTDESK_SERVICE="off",
     )
     return env

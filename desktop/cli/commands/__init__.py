@@ -8,6 +8,7 @@ COMMANDS = {
     "leads": "desktop.cli.commands.leads",
     "sequences": "desktop.cli.commands.sequences",
     "worker": "desktop.cli.commands.worker",
+    "service": "desktop.cli.commands.service",
     "export": "desktop.cli.commands.export",
     "settings": "desktop.cli.commands.settings",
     "self-check": "desktop.cli.commands.self_check",

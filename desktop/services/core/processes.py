@@ -14,15 +14,19 @@ from functools import cache
 from pathlib import Path
 
 
-def process_started(pid: int) -> str:
-    """When process `pid` started, as the kernel counts it ("" where that is unknown)."""
+def _stat_fields(pid: int) -> list[str]:
+    """Fields 3 onwards of /proc/<pid>/stat ([] where there is no /proc). The command
+    name before them is in parentheses and may itself hold spaces or parentheses."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
-        return ""
-    # Field 22 (starttime) follows the command name, which is in parentheses and may
-    # itself hold spaces or parentheses.
-    fields = stat[stat.rfind(")") + 2 :].split()
+        return []
+    return stat[stat.rfind(")") + 2 :].split()
+
+
+def process_started(pid: int) -> str:
+    """When process `pid` started, as the kernel counts it ("" where that is unknown)."""
+    fields = _stat_fields(pid)
     return fields[19] if len(fields) > 19 else ""
 
 
@@ -38,6 +42,9 @@ def process_alive(pid: int, started: str) -> bool:
         pass  # it exists, under another user
     except OSError:
         return True  # a platform without signal 0: rely on the expiry
+    fields = _stat_fields(pid)
+    if fields and fields[0] in ("Z", "X"):
+        return False  # exited, not yet reaped by its parent
     return not started or process_started(pid) in ("", started)
 
 

@@ -152,7 +152,7 @@ class Engine:
 
     def keep_leases(self) -> None:
         """The heartbeat, and taking over what became free (a holder that stopped or died)."""
-        held = self.leases.heartbeat()
+        held = self.leases.heartbeat(self.problem_line())
         if self.wanted_senders() - held:
             self.take_leases()
 

@@ -56,6 +56,7 @@ class Holder:
     role: str
     since: datetime
     expires_at: datetime
+    problem: str | None = None
 
     def describe(self) -> str:
         since = self.since.astimezone().strftime("%Y-%m-%d %H:%M:%S")
@@ -130,15 +131,16 @@ class Leases:
             self._renewed = now
         return others
 
-    def heartbeat(self) -> frozenset[str]:
-        """Push every lease of ours forward in one statement; returns what we still hold
-        (a lease taken over after we stalled is gone, and stays gone)."""
+    def heartbeat(self, problem: str | None = None) -> frozenset[str]:
+        """Push every lease of ours forward in one statement, with what keeps us from
+        sending (None: nothing); returns what we still hold (a lease taken over after we
+        stalled is gone, and stays gone)."""
         now = self.ctx.now()
         with self.ctx.db.write_connection() as connection:
             renewed = connection.execute(
                 update(EngineLease)
                 .where(EngineLease.owner_id == self.owner.id)
-                .values(heartbeat_at=now, expires_at=now + self.ttl)
+                .values(heartbeat_at=now, expires_at=now + self.ttl, problem=problem)
             ).rowcount
             if renewed == len(self._held):
                 with self._lock:
