@@ -13,6 +13,7 @@ from desktop.services.core.context import Context
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.bridge import EngineBridge
 from desktop.ui.kit.tasks import TaskRunner
+from tests.clocks import use_test_clock
 from tests.ui.ui_helpers import Populated, build_populated
 
 
@@ -35,9 +36,13 @@ def populated(populated_template: Populated, tmp_path: Path) -> Populated:
 
 
 @pytest.fixture
-def pop_services(populated: Populated, qtbot) -> Iterator[AppServices]:  # type: ignore[no-untyped-def]
-    """Services (no engine) on a copy of the populated database."""
+def pop_services(  # type: ignore[no-untyped-def]
+    populated: Populated, qtbot, request: pytest.FixtureRequest
+) -> Iterator[AppServices]:
+    """Services (no engine) on a copy of the populated database; on the test clock when the
+    test is marked `clock`."""
     ctx = Context.open(populated.url)
+    use_test_clock(ctx, request)
     tasks = TaskRunner()
     bridge = EngineBridge(None)
     yield AppServices(ctx=ctx, tasks=tasks, bridge=bridge)

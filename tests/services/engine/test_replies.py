@@ -120,6 +120,7 @@ def test_reply_keeps_later_steps_when_the_sequence_says_so(ctx: Context) -> None
         assert _bucket(ctx, 2, 1) == Bucket.SENT
 
 
+@pytest.mark.clock  # the zones are picked from ctx.now(): run at fixed clocks too
 def test_quiet_hours_defer_to_the_leads_morning(ctx: Context) -> None:
     with CarrierSandbox(SandboxConfig.fast(seed=4)) as sandbox:
         fast_settings(ctx, quiet_hours="08:00-21:00")

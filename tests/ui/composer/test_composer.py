@@ -3,7 +3,8 @@ compliance gate, and a real sequence stored when Start is pressed."""
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QDateTime, Qt
@@ -12,12 +13,20 @@ from PySide6.QtGui import QTextCursor
 from desktop.models import Step
 from desktop.services.leads.store import set_opted_out
 from desktop.services.sequences import lifecycle as sequences
+from desktop.services.sequences.forecast import describe_duration, describe_moment
 from desktop.ui.composer.dialog import ComposerDialog
 from desktop.ui.composer.text_counter import highlighted_ranges
 from desktop.ui.kit.appstate import AppServices
+from tests.clocks import RunningClock, window_opening
 from tests.helpers import add_leads
 
 OK_BODY = "Hi {first_name|there}, our spring sale starts Friday. Reply STOP to opt out."
+LOS_ANGELES = ZoneInfo("America/Los_Angeles")  # add_leads' numbers are all +1 415
+
+
+def qt_time(moment: datetime) -> QDateTime:
+    """An aware instant as the local QDateTime the start-time editor holds."""
+    return QDateTime.fromMSecsSinceEpoch(round(moment.timestamp() * 1000))
 
 
 @pytest.fixture
@@ -102,6 +111,7 @@ def test_steps_can_be_added_reordered_and_removed(composer: ComposerDialog) -> N
     assert not composer.steps[0].remove_button.isEnabled()  # the last step stays
 
 
+@pytest.mark.clock
 def test_preview_cost_and_forecast_follow_the_leads(qtbot, composer, services) -> None:
     add_leads(services.ctx, 5)
     composer.reload_basics()
@@ -118,6 +128,13 @@ def test_preview_cost_and_forecast_follow_the_leads(qtbot, composer, services) -
     assert panel.cost.text() == "Estimated cost: $0.04 (5 segments at $0.0079 each)."
     assert panel.forecast.text().startswith("The last of 5 messages should go out on ")
     assert "1 segment/s between 08:00 and 21:00" in panel.forecast.text()
+    # Sent now: the first goes out at once inside quiet hours' window in Los Angeles, else
+    # when it next opens there; then one a second.
+    config = services.ctx.settings.config()
+    first = window_opening(check.forecast.start, LOS_ANGELES, config.quiet_hours)
+    last = first + 4 * timedelta(seconds=1 / config.rate_limit)
+    assert check.forecast.finish is not None
+    assert abs(check.forecast.finish - last) < timedelta(milliseconds=2)
     assert composer.start_button.isEnabled()
 
 
@@ -203,25 +220,40 @@ def test_start_stores_the_sequence_and_pokes_the_engine(qtbot, composer, service
         assert [s.delay_seconds for s in steps] == [0.0, 7200.0]
 
 
-def test_send_later_schedules_the_sequence(qtbot, composer, services) -> None:
+@pytest.mark.clock
+def test_send_later_schedules_the_sequence(qtbot, composer, services, clock: RunningClock) -> None:
     add_leads(services.ctx, 2)
     composer.steps[0].set_body(OK_BODY)
-    later = QDateTime.currentDateTime().addDays(2)
+    later = clock() + timedelta(days=2)
     composer.schedule_box.later_radio.setChecked(True)
-    composer.schedule_box.when_edit.setDateTime(later)
+    composer.schedule_box.when_edit.setDateTime(qt_time(later))
     assert composer.start_button.text() == "&Schedule"
     settle(qtbot, composer)
+    check = composer.last_check
+    assert check is not None and check.forecast.finish is not None
+    start = check.forecast.start
+    assert abs(start - later) < timedelta(seconds=1)
+    # At a start inside the window in Los Angeles both go out at once ("under a minute");
+    # outside it they wait for the window to open there, and the forecast says how long.
+    config = services.ctx.settings.config()
+    first = window_opening(start, LOS_ANGELES, config.quiet_hours)
+    last = first + timedelta(seconds=1 / config.rate_limit)
+    assert abs(check.forecast.finish - last) < timedelta(milliseconds=2)
     forecast = composer.check_panel.forecast.text()
-    assert forecast.startswith("Starts on ") and "(under a minute)" in forecast
+    assert forecast.startswith(f"Starts on {describe_moment(start.astimezone())}. ")
+    assert f"({describe_duration(last - start)})" in forecast
+    assert ("(under a minute)" in forecast) == (first == start)
     with qtbot.waitSignal(composer.sequenceCreated, timeout=10_000) as created:
         composer.start_button.click()
     summary = sequences.get_summary(services.ctx, created.args[0])
-    expected = later.toPython().astimezone().astimezone(UTC)
-    assert abs(summary.start_at - expected) < timedelta(seconds=1)
+    assert abs(summary.start_at - later) < timedelta(seconds=1)
     assert summary.status.value == "scheduled"
 
 
-def test_a_past_start_time_and_a_bad_sender_block_start(qtbot, composer, services) -> None:
+@pytest.mark.clock
+def test_a_past_start_time_and_a_bad_sender_block_start(
+    qtbot, composer, services, clock: RunningClock
+) -> None:
     add_leads(services.ctx, 2)
     composer.steps[0].set_body(OK_BODY)
     composer.schedule_box.sender_edit.setText("my number")
@@ -230,12 +262,29 @@ def test_a_past_start_time_and_a_bad_sender_block_start(qtbot, composer, service
     assert composer.schedule_box.sender_error.isVisibleTo(composer)
     composer.schedule_box.sender_edit.setText("+14155550199")
     composer.schedule_box.later_radio.setChecked(True)
-    composer.schedule_box.when_edit.setDateTime(QDateTime.currentDateTime().addSecs(-600))
+    composer.schedule_box.when_edit.setDateTime(qt_time(clock() - timedelta(minutes=10)))
     settle(qtbot, composer)
     assert "in the past" in composer.blocking_reason()
     composer.schedule_box.now_radio.setChecked(True)
     settle(qtbot, composer)
     assert composer.start_button.isEnabled()
+
+
+@pytest.mark.clock
+def test_the_name_start_and_import_tag_come_from_the_services_clock(
+    composer: ComposerDialog, clock: RunningClock
+) -> None:
+    # The dialog was opened between the clock's start and now: either minute may show.
+    opened = {clock.start.astimezone(), clock().astimezone()}
+    assert composer.name_edit.text() in {f"Bulk text of {describe_moment(t)}" for t in opened}
+    default = composer.schedule_box.when_edit.dateTime().toMSecsSinceEpoch() / 1000
+    hour = timedelta(hours=1).total_seconds()
+    assert clock.start.timestamp() + hour - 0.001 <= default <= clock().timestamp() + hour
+    composer.recipients_box.import_button.click()
+    wizard = composer.import_wizard
+    assert wizard is not None
+    assert wizard.tag() in {f"import {t:%Y-%m-%d %H:%M}" for t in opened}
+    wizard.reject()
 
 
 def test_without_any_sender_start_says_what_is_missing(qtbot, composer, services) -> None:
