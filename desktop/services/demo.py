@@ -9,17 +9,19 @@ called on the demo database; real data is never touched.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from desktop.models import Lead, LeadTag
+from desktop.models import Lead, LeadTag, Message, Sequence
 from desktop.sandbox import CarrierSandbox, Outcome
 from desktop.services.core.context import Context
 from desktop.services.core.ui_prefs import get_value, set_value
 from desktop.services.leads import store as leads
 from desktop.services.sequences import builder
 from desktop.services.sequences import lifecycle as sequences
+from desktop.services.status.transitions import move
+from desktop.services.status.vocabulary import Bucket, EventKind, SequenceStatus
 
 SEEDED_KEY = "demo_seeded_at"
 
@@ -112,6 +114,9 @@ def seed_demo(ctx: Context) -> SeedResult | None:
     ids = _add_leads(ctx)
     now = ctx.now()
     by_role = {lead.role: ids[lead.phone] for lead in DEMO_LEADS if lead.role}
+    # A campaign of last week, finished: every count, list and tooltip has something to
+    # show from the first second (the running one fills its buckets over a minute).
+    recap = _finished_campaign(ctx, now - timedelta(days=5))
 
     # The canceled one: prepared for tomorrow, then called off.
     holiday = builder.create_sequence(
@@ -151,13 +156,77 @@ def seed_demo(ctx: Context) -> SeedResult | None:
         builder.LeadSelection(tag="customers"),
         start_at=now,
     )
-    # A lead deleted after the sequence was created shows in the Deleted leads column.
+    # A lead deleted after the sequences were created shows in the Deleted leads column.
     leads.delete_leads(ctx, [by_role["delete"]])
     set_value(ctx, SEEDED_KEY, now.isoformat())
     return SeedResult(
         leads=len(ids),
-        sequence_ids=(holiday.sequence_id, loyalty.sequence_id, open_house.sequence_id),
+        sequence_ids=(recap, holiday.sequence_id, loyalty.sequence_id, open_house.sequence_id),
     )
+
+
+# What became of last week's campaign, by the role of its lead (others were delivered).
+_RECAP_OUTCOMES: dict[str, tuple[Bucket, int | None]] = {
+    "undelivered_30008": (Bucket.ERROR, 30008),
+    "undelivered_30003": (Bucket.ERROR, 30003),
+    "magic_invalid": (Bucket.ERROR, 21211),
+    "silent": (Bucket.DELIVERY_UNKNOWN, None),
+    "stop": (Bucket.CANCELED, None),
+    "magic_unsubscribed": (Bucket.CANCELED, None),
+}
+
+
+def _finished_campaign(ctx: Context, start: datetime) -> int:
+    """A Done sequence of `start` with Sent, Error (with explanations), Delivery unknown,
+    Canceled and Deleted leads all non-zero, written as its history would have been."""
+    created = builder.create_sequence(
+        ctx,
+        "Winter sale recap",
+        [
+            builder.StepSpec(
+                "Hi {first_name}, our winter sale ends Sunday: 30% off all "
+                "pastries. Reply STOP to opt out."
+            )
+        ],
+        builder.LeadSelection(all=True),
+        start_at=start,
+        accept_warnings=True,
+    )
+    roles = {lead.phone: lead.role for lead in DEMO_LEADS}
+    handed_off = start + timedelta(minutes=1)
+    with ctx.db.write() as session:
+        messages = list(
+            session.scalars(
+                select(Message)
+                .where(Message.sequence_id == created.sequence_id)
+                .order_by(Message.id)
+            )
+        )
+        for number, message in enumerate(messages):
+            bucket, code = _RECAP_OUTCOMES.get(roles.get(message.to_phone, ""), (Bucket.SENT, None))
+            if bucket == Bucket.CANCELED:
+                move(session, message, Bucket.CANCELED, EventKind.CANCELED, handed_off,
+                     detail="lead replied STOP")  # fmt: skip
+                continue
+            at = handed_off + timedelta(seconds=number)
+            message.twilio_sid = f"SM{number:02d}" + "d" * 30  # seeded history, not a real SID
+            message.handed_off_at = at
+            move(session, message, Bucket.OUTBOX, EventKind.HANDED_OFF, at, provider_status="sent")
+            final = {
+                Bucket.SENT: ("delivered", EventKind.STATUS),
+                Bucket.ERROR: ("undelivered", EventKind.STATUS),
+                Bucket.DELIVERY_UNKNOWN: (None, EventKind.TIMEOUT),
+            }[bucket]
+            move(session, message, bucket, final[1], at + timedelta(minutes=2),
+                 provider_status=final[0], error_code=code)  # fmt: skip
+        sequence = session.get(Sequence, created.sequence_id)
+        assert sequence is not None
+        sequence.status = SequenceStatus.DONE.value
+        sequence.first_handoff_at = handed_off
+        sequence.last_handoff_at = handed_off + timedelta(seconds=len(messages))
+        sequence.done_at = start + timedelta(days=2)
+        sequence.created_at = start
+    return created.sequence_id
 
 
 def _add_leads(ctx: Context) -> dict[str, int]:

@@ -34,10 +34,17 @@ def test_seed_fills_a_fresh_demo_database_once(ctx: Context) -> None:
     running = found["Spring open house"]
     assert running.steps == 2 and running.counts.deleted_leads == 1
     assert running.counts[Bucket.CANCELED] == 2  # the deleted lead's two steps
+    recap = found["Winter sale recap"]
+    assert recap.status == SequenceStatus.DONE
+    # From the first second, every count a finished campaign can have is non-zero.
+    shown = (Bucket.SENT, Bucket.ERROR, Bucket.DELIVERY_UNKNOWN, Bucket.CANCELED)
+    assert all(recap.counts[b] > 0 for b in shown), recap.counts.as_json()
+    assert recap.counts.deleted_leads == 1
+    assert sum(recap.counts[b] for b in BUCKET_ORDER) == recap.counts.total
     assert ctx.settings.raw("quiet_hours") == "off"
     assert demo.is_seeded(ctx)
     assert demo.seed_demo(ctx) is None
-    assert len(sequences.list_sequences(ctx)) == 3
+    assert len(sequences.list_sequences(ctx)) == 4
 
 
 def test_a_database_with_leads_is_never_seeded(ctx: Context) -> None:
