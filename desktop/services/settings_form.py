@@ -102,6 +102,15 @@ FIELDS: dict[str, Field] = {
             "How often TextDesk asks Twilio for new statuses and replies (e.g. 30s).",
             "30s",
         ),
+        Field(
+            "start_at_login",
+            "Start at &login",
+            "Start at login",
+            "on: the sending service starts when you log in, so scheduled texts go out "
+            "without opening TextDesk; off: never; auto: on while a sequence is scheduled "
+            "or running.",
+            "auto",
+        ),
     )
 }
 assert set(FIELDS) == set(SPECS), "every setting needs a field in the dialog"

@@ -91,6 +91,24 @@ def _region(text: str) -> str:
     return text.strip().upper()
 
 
+# start_at_login: "auto" is on while a sequence is scheduled or running.
+LOGIN_CHOICES: dict[str, bool | None] = {
+    "auto": None,
+    "on": True,
+    "off": False,
+    "yes": True,
+    "no": False,
+}
+
+
+def _login_switch(text: str) -> bool | None:
+    """start_at_login: on, off, or auto (on while a sequence is scheduled or running)."""
+    value = text.strip().lower()
+    if value not in LOGIN_CHOICES:
+        raise UserError(f"start_at_login must be on, off or auto, not {text.strip()[:20]!r}")
+    return LOGIN_CHOICES[value]
+
+
 def _account_sid(text: str) -> str:
     value = text.strip()
     if value and not re.fullmatch(r"AC[0-9a-fA-F]{32}", value):
@@ -155,6 +173,7 @@ _ALL_SPECS = (
     SettingSpec("poll_interval", "30s", _positive_duration, "Status refresh interval"),
     SettingSpec("price_per_segment", "0.0079", _price, "Price per message segment (USD)"),
     SettingSpec("default_region", "US", _region, "Country for numbers without +code"),
+    SettingSpec("start_at_login", "auto", _login_switch, "Start the sending service at login"),
 )
 SPECS: dict[str, SettingSpec] = {spec.key: spec for spec in _ALL_SPECS}
 
@@ -174,6 +193,8 @@ class Config:
     poll_interval: timedelta
     price_per_segment: Decimal
     default_region: str
+    # None ("auto"): on while a sequence is scheduled or running (the window applies it).
+    start_at_login: bool | None = None
 
     @property
     def has_credentials(self) -> bool:

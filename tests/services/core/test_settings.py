@@ -40,6 +40,7 @@ def test_design_keys_are_all_there() -> None:
         "poll_interval",
         "price_per_segment",
         "default_region",
+        "start_at_login",
     }
 
 
