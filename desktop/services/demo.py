@@ -28,8 +28,8 @@ SEEDED_KEY = "demo_seeded_at"
 # Short durations so the whole life of a sequence plays out while the user watches.
 DEMO_SETTINGS: dict[str, str] = {
     "quiet_hours": "off",
-    "rate_limit": "1",
-    "poll_interval": "3s",
+    "rate_limit": "2",
+    "poll_interval": "2s",
     "delivery_unknown_after": "45s",
     "carrier_window": "90s",
 }

@@ -50,6 +50,7 @@ class Dispatcher:
         workers: int = 8,
         reconcile_grace: timedelta | None = None,
         on_change: Callable[[set[int]], None] | None = None,
+        on_handoff: Callable[[], None] | None = None,
     ) -> None:
         self.ctx = ctx
         self.gateway = gateway
@@ -57,6 +58,7 @@ class Dispatcher:
         self.default_sender = default_sender
         self.workers = workers
         self.on_change = on_change or (lambda ids: None)
+        self.on_handoff = on_handoff or (lambda: None)
         self.store = HandoffStore(ctx, leases.owner.id)
         # A claim younger than this may still have its request in flight somewhere.
         grace = reconcile_grace or timedelta(seconds=2 * gateway.http.timeout + 5)
@@ -251,6 +253,7 @@ class Dispatcher:
             with self._limiters_lock:
                 self.handed_off += 1
                 self.handoff_cpu += time.thread_time() - started
+            self.on_handoff()
         return True
 
     def _refused(self, job: Job, exc: Refused) -> None:

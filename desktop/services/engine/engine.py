@@ -79,6 +79,7 @@ class Engine:
             workers=workers,
             reconcile_grace=reconcile_grace,
             on_change=self._publish,
+            on_handoff=self._on_handoff,
         )
         self.poller = Poller(
             ctx,
@@ -87,6 +88,7 @@ class Engine:
             on_change=self._publish,
         )
         self.elsewhere: dict[str, Holder] = {}  # senders another live engine holds
+        self._poll_interval = 30.0
         self._started_up = False
         self.dispatch_interval = dispatch_interval
         self.sweep_interval = sweep_interval
@@ -192,18 +194,20 @@ class Engine:
 
     def dispatch(self) -> int:
         self._ensure_started()
+        self._poll_interval = self.ctx.settings.get("poll_interval").total_seconds()
         before = self.dispatcher.handed_off
         self.dispatcher.run_once(max_seconds=30)
         sent = self.dispatcher.handed_off - before
         if sent:
             self._count_in_queue()
-        now = time.monotonic()
-        self._handoffs.extend([now] * sent)
-        if sent:
-            # Young messages: the poller's long quiet-time delay must not apply to them.
-            soon = now + self.ctx.settings.get("poll_interval").total_seconds()
-            self._next_poll = min(self._next_poll, soon)
         return sent
+
+    def _on_handoff(self) -> None:
+        """Each hand-off, as it happens (on a pool thread): the first status check follows
+        within the poll interval, not after the dispatch pass (up to 30 s) has ended."""
+        now = time.monotonic()
+        self._handoffs.append(now)
+        self._next_poll = min(self._next_poll, now + self._poll_interval)
 
     def poll(self, force: bool = False) -> None:
         self._ensure_started()

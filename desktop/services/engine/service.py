@@ -26,7 +26,7 @@ from desktop.services.core.ui_prefs import get_value, set_value
 from desktop.services.engine.engine import Engine
 from desktop.services.engine.leases import Holder
 from desktop.services.status.vocabulary import Bucket, SequenceStatus
-from desktop.services.twilio.connection import Connection, open_connection
+from desktop.services.twilio.connection import Connection, open_connection, sandbox_state_file
 
 log = logging.getLogger(__name__)
 
@@ -88,13 +88,24 @@ def _fingerprint(ctx: Context) -> str:
     return "|".join(parts)
 
 
+def connect(ctx: Context, demo: bool) -> Connection:
+    """Twilio, or for the demo database the sandbox in this process: its state is kept
+    beside the database, and it is scripted to tell the demo's story."""
+    if not demo:
+        return open_connection(ctx)
+    from desktop.services import demo as demo_data
+
+    connection = open_connection(ctx, demo=True, sandbox_state=sandbox_state_file(ctx))
+    assert connection.sandbox is not None
+    demo_data.script_sandbox(connection.sandbox)
+    return connection
+
+
 @dataclass
 class Service:
     ctx: Context
     demo: bool
-    connect: Callable[[Context, bool], Connection] = lambda ctx, demo: open_connection(
-        ctx, demo=demo
-    )
+    connect: Callable[[Context, bool], Connection] = connect
     engine: Engine | None = None
     connection: Connection | None = None
 

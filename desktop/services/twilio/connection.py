@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from desktop.sandbox import CarrierSandbox, SandboxConfig
 from desktop.services.core.context import Context
@@ -49,13 +50,14 @@ def _env_timeout() -> float | None:
 
 
 def demo_sandbox_config() -> SandboxConfig:
-    """Demo delays: quick enough to watch, slow enough to see each bucket fill."""
+    """Demo delays: quick enough that the first delivery shows within seconds of the first
+    start, slow enough to see each bucket fill."""
     return SandboxConfig(
         seed=2026,
-        accepted_to_queued=(0.2, 1.0),
-        queued_to_sending=(0.5, 2.0),
-        sending_to_sent=(0.5, 2.0),
-        sent_to_final=(3.0, 15.0),
+        accepted_to_queued=(0.1, 0.4),
+        queued_to_sending=(0.2, 0.8),
+        sending_to_sent=(0.2, 0.8),
+        sent_to_final=(1.0, 6.0),
     )
 
 
@@ -64,6 +66,7 @@ def open_connection(
     *,
     demo: bool = False,
     sandbox_config: SandboxConfig | None = None,
+    sandbox_state: Path | None = None,
     timeout: float | None = None,
     retry: RetryPolicy | None = None,
 ) -> Connection:
@@ -90,7 +93,9 @@ def open_connection(
         )
         return Connection(gateway, config.sender)
     require_demo(ctx)
-    sandbox = CarrierSandbox(sandbox_config or demo_sandbox_config()).start()
+    sandbox = CarrierSandbox(
+        sandbox_config or demo_sandbox_config(), state_file=sandbox_state
+    ).start()
     gateway = Gateway(sandbox.account_sid, sandbox.auth_token, api_url=sandbox.base_url, **kwargs)  # type: ignore[arg-type]
     log.info("demo mode: carrier sandbox at %s", sandbox.base_url)
     return Connection(gateway, sandbox.phone_number, sandbox)
@@ -116,3 +121,12 @@ def account_problem(connection: Connection) -> str | None:
             "it is active again (Twilio Console, Account)"
         )
     return None
+
+
+def sandbox_state_file(ctx: Context) -> Path | None:
+    """Where the demo's sandbox keeps its messages between runs: beside the demo database,
+    so a restart still answers for the messages in the Outbox."""
+    from desktop.models.db import sqlite_file
+
+    file = sqlite_file(ctx.db.url)
+    return None if file is None else file.with_name(f"{file.stem}.sandbox.json")
