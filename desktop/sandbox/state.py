@@ -28,12 +28,12 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from heapq import nlargest
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from . import state_codec as codec
 from .carrier import MessageRecord
@@ -50,7 +50,9 @@ SLICE = 256
 class _Row(NamedTuple):
     last_change: float  # wall epoch: the row's age counts from its last planned change
     to: str
-    text: str
+    #: The row's JSON text; or, for a row loaded from the file and not written since, its
+    #: parsed form, dumped by the first save (off the start-up path, outside the lock).
+    text: str | dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -164,8 +166,8 @@ class StateKeeper:
         for raw in codec.items(top.get("messages"), "messages"):
             record = codec.decode_message(raw, offset)
             loaded.records.append(record)
-            # The parsed row re-dumped is the cache entry: no second encoding of the record.
-            loaded.rows[record.sid] = _Row(codec.last_change(raw), record.to, json.dumps(raw))
+            # The parsed row is the cache entry: no second encoding of the record.
+            loaded.rows[record.sid] = _Row(codec.last_change(raw), record.to, raw)
         return loaded
 
     def _set_aside(self, reason: str) -> None:
@@ -350,10 +352,20 @@ class StateKeeper:
             "removed": [[sid, t, n] for sid, (t, n) in self._removed.items() if t >= cutoff],
         }
         # One JSON document, assembled from the cached texts instead of dumped whole: the
-        # head's closing brace is replaced by the two big arrays.
-        chunks = [json.dumps(head)[:-1], ', "ledger": [\n', ",\n".join(ledger)]
-        chunks += ['\n], "messages": [\n', ",\n".join(row.text for row in kept.values()), "\n]}\n"]
+        # head's closing brace is replaced by the two big arrays, one element per line.
+        chunks = [json.dumps(head)[:-1], ', "ledger": [\n', *_joined(ledger)]
+        chunks += ['\n], "messages": [\n', *_joined(self._texts(kept)), "\n]}\n"]
         return chunks, len(kept)
+
+    def _texts(self, rows: dict[str, _Row]) -> list[str]:
+        texts = []
+        for sid, row in rows.items():
+            text = row.text
+            if not isinstance(text, str):
+                text = json.dumps(text)
+                self._rows[sid] = row._replace(text=text)
+            texts.append(text)
+        return texts
 
     def _ledger_row(self, entry: LedgerEntry) -> tuple[float, str, str]:
         return (entry.created_at.timestamp(), entry.sid, json.dumps(codec.encode_ledger(entry)))
@@ -368,6 +380,15 @@ def _recent(events: dict[str, list[Event]], cutoff_t: float) -> dict[str, list[E
         older = [event for event in ordered if event[0][0] < cutoff_t]
         kept[phone] = older[-1:] + [event for event in ordered if event[0][0] >= cutoff_t]
     return kept
+
+
+def _joined(texts: list[str], size: int = 500) -> Iterator[str]:
+    """``",\\n".join(texts)`` in pieces: each join holds the GIL for a fraction of a
+    millisecond, so request threads run between them (one 10 MB join would hold it for ~10)."""
+    for start in range(0, len(texts), size):
+        if start:
+            yield ",\n"
+        yield ",\n".join(texts[start : start + size])
 
 
 def _write_atomic(path: Path, chunks: Iterable[str]) -> int:

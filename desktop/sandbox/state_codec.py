@@ -69,6 +69,8 @@ def integer(value: object, what: str) -> int:
 
 
 def number(value: object, what: str) -> float:
+    if type(value) is float and math.isfinite(value):
+        return value  # the common case, checked first: a load checks ~10 numbers a message
     if not isinstance(value, int | float) or isinstance(value, bool) or not math.isfinite(value):
         raise ValueError(f"{what} is not a finite number")
     return float(value)
