@@ -7,6 +7,9 @@ while simulating carriers (delays, delivery outcomes, silent carriers), inbound 
 
     with CarrierSandbox(SandboxConfig.fast(seed=7)) as sandbox:
         ...  # Client(sandbox.account_sid, sandbox.auth_token, http_client=...) → base_url
+
+With ``state_file=Path(...)`` its account, messages, ledger and opt-outs survive a restart
+(``state.py``); ``python -m desktop.sandbox --state FILE`` does the same from the shell.
 """
 
 from .config import ENDPOINT_KINDS, Delay, Fault, Outcome, SandboxConfig

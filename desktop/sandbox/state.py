@@ -334,7 +334,7 @@ class StateKeeper:
         cutoff = now - self._max_age
         kept = {sid: row for sid, row in self._rows.items() if row.last_change >= cutoff}
         if len(kept) > self._max_messages:
-            newest = nlargest(self._max_messages, kept.items(), key=lambda item: item[1][0])
+            newest = nlargest(self._max_messages, kept.items(), key=lambda i: i[1].last_change)
             kept = dict(newest)
         recipients = {row.to for row in kept.values()}
         ledger = [text for created, sid, text in self._ledger
