@@ -1,9 +1,16 @@
 """Settings: the keys users and scripts set (`textdesk settings set KEY VALUE`), their defaults,
 validation and a typed snapshot.
 
-Values are stored as text in the `settings` table, except the auth token, which goes to
-the SecretStore. Environment variables (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TEXTDESK_FROM,
-TEXTDESK_TWILIO_API_URL) win over stored values.
+Values are stored as text in the `settings` table, except the secrets (the auth token and the
+API key's secret), which go to the SecretStore. Environment variables (TWILIO_ACCOUNT_SID,
+TWILIO_AUTH_TOKEN, TWILIO_API_KEY, TWILIO_API_SECRET, TEXTDESK_FROM, TEXTDESK_TWILIO_API_URL)
+win over stored values.
+
+A malformed credential (from the environment or stored) is an error naming where it came from:
+falling back to the default would quietly turn a typo into demo mode or a sender-less engine.
+Any other setting with a bad stored value (edited by hand, or stored before a bound existed)
+falls back to its default with a warning: the default is always safe, and the app keeps
+starting so the value can be fixed.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
 import platformdirs
@@ -24,12 +31,23 @@ from sqlalchemy import select
 from desktop.models import Setting
 from desktop.models.db import Database, sqlite_file
 from desktop.paths import APP_NAME
-from desktop.services.core.durations import format_duration, parse_duration
+from desktop.services.core.durations import MAX_WINDOW, format_duration, parse_duration
 from desktop.services.core.errors import UserError
 from desktop.services.core.secrets_store import SecretStore, mask_secret
 
-TOKEN_KEY = "twilio_auth_token"
+ACCOUNT_SID_KEY: Final = "twilio_account_sid"
+TOKEN_KEY: Final = "twilio_auth_token"
+API_KEY_KEY: Final = "twilio_api_key"
+API_SECRET_KEY: Final = "twilio_api_secret"
 MAX_RATE = 100.0
+
+NO_CREDENTIALS: Final = (
+    "no Twilio credentials: set them in Settings or with `textdesk settings set`, or run `--demo`"
+)
+SENDER_FORMS: Final = (
+    "a phone number in +E.164 form (+15551234567) "
+    "or a Messaging Service SID (MG followed by 32 hexadecimal characters)"
+)
 
 
 def _rate(text: str) -> float:
@@ -62,11 +80,17 @@ def parse_quiet_hours(text: str) -> tuple[time, time] | None:
     return start, end
 
 
-def _positive_duration(text: str) -> timedelta:
-    value = parse_duration(text)
-    if value.total_seconds() <= 0:
-        raise UserError(f"a duration must be longer than zero, not {text!r}")
-    return value
+def _window(key: str) -> Callable[[str], timedelta]:
+    """The parser of a duration setting: above zero, at most MAX_WINDOW (the engine adds it
+    to today's date, and a month is already far longer than any carrier takes)."""
+
+    def parse(text: str) -> timedelta:
+        value = parse_duration(text, maximum=MAX_WINDOW, name=key)
+        if value.total_seconds() <= 0:
+            raise UserError(f"{key} must be longer than zero, not {text.strip()!r}")
+        return value
+
+    return parse
 
 
 def _price(text: str) -> Decimal:
@@ -109,6 +133,10 @@ def _login_switch(text: str) -> bool | None:
     return LOGIN_CHOICES[value]
 
 
+# Credential parsers never quote the value they refuse: it may be a secret, and the
+# sentence goes to the screen and the log.
+
+
 def _account_sid(text: str) -> str:
     value = text.strip()
     if value and not re.fullmatch(r"AC[0-9a-fA-F]{32}", value):
@@ -118,20 +146,41 @@ def _account_sid(text: str) -> str:
 
 def _token(text: str) -> str:
     value = text.strip()
-    if value and not re.fullmatch(r"[0-9A-Za-z]{16,64}", value):
-        raise UserError("twilio_auth_token must be the 32-character token from the Twilio Console")
+    if value and not re.fullmatch(r"[0-9a-fA-F]{32}", value):
+        raise UserError(
+            "twilio_auth_token must be the 32 hexadecimal characters of the auth token "
+            "in the Twilio Console"
+        )
     return value
 
 
-def _sender(text: str) -> str:
+def _api_key(text: str) -> str:
+    value = text.strip()
+    if value and not re.fullmatch(r"SK[0-9a-fA-F]{32}", value):
+        raise UserError(
+            "twilio_api_key must be the SID of an API key: 'SK' followed by 32 hexadecimal "
+            "characters"
+        )
+    return value
+
+
+def _api_secret(text: str) -> str:
+    value = text.strip()
+    if value and not re.fullmatch(r"[0-9A-Za-z]{32}", value):
+        raise UserError(
+            "twilio_api_secret must be the 32 letters and digits of the API key's secret"
+        )
+    return value
+
+
+def parse_sender(text: str, *, name: str = "sender") -> str:
+    """A Twilio number in +E.164 form or a Messaging Service SID; "" (no sender) passes, so
+    a caller that needs one checks for it. `name` starts the error sentence."""
     value = text.strip()
     from desktop.services.core.phones import is_e164  # phonenumbers: only when used
 
     if value and not (is_e164(value) or re.fullmatch(r"MG[0-9a-fA-F]{32}", value)):
-        raise UserError(
-            "sender must be a phone number in +E.164 form (+15551234567) "
-            "or a Messaging Service SID (MG followed by 32 hexadecimal characters)"
-        )
+        raise UserError(f"{name} must be {SENDER_FORMS}, not {value[:40]!r}")
     return value
 
 
@@ -154,23 +203,70 @@ class SettingSpec:
     parse: Callable[[str], Any]
     description: str
     env: str | None = None
-    secret: bool = False
+    secret: bool = False  # kept in the SecretStore, masked when shown
+    credential: bool = False  # a bad value is an error, never replaced by the default
 
 
 _ALL_SPECS = (
-    SettingSpec("twilio_account_sid", "", _account_sid, "Twilio Account SID", "TWILIO_ACCOUNT_SID"),
-    SettingSpec(TOKEN_KEY, "", _token, "Twilio auth token", "TWILIO_AUTH_TOKEN", secret=True),
-    SettingSpec("sender", "", _sender, "Twilio number or Messaging Service SID", "TEXTDESK_FROM"),
     SettingSpec(
-        "twilio_api_url", "", _api_url, "API base URL (advanced)", "TEXTDESK_TWILIO_API_URL"
+        ACCOUNT_SID_KEY,
+        "",
+        _account_sid,
+        "Twilio Account SID",
+        "TWILIO_ACCOUNT_SID",
+        credential=True,
+    ),
+    SettingSpec(
+        TOKEN_KEY,
+        "",
+        _token,
+        "Twilio auth token",
+        "TWILIO_AUTH_TOKEN",
+        secret=True,
+        credential=True,
+    ),
+    SettingSpec(
+        API_KEY_KEY,
+        "",
+        _api_key,
+        "Twilio API key SID (SK..., with its secret: instead of the auth token)",
+        "TWILIO_API_KEY",
+        credential=True,
+    ),
+    SettingSpec(
+        API_SECRET_KEY,
+        "",
+        _api_secret,
+        "Twilio API key secret",
+        "TWILIO_API_SECRET",
+        secret=True,
+        credential=True,
+    ),
+    SettingSpec(
+        "sender",
+        "",
+        parse_sender,
+        "Twilio number or Messaging Service SID",
+        "TEXTDESK_FROM",
+        credential=True,
+    ),
+    SettingSpec(
+        "twilio_api_url",
+        "",
+        _api_url,
+        "API base URL (advanced)",
+        "TEXTDESK_TWILIO_API_URL",
+        credential=True,
     ),
     SettingSpec("rate_limit", "1", _rate, "Message segments per second per sender"),
     SettingSpec(
         "quiet_hours", "08:00-21:00", parse_quiet_hours, "Sending window, lead's local time"
     ),
-    SettingSpec("carrier_window", "48h", _positive_duration, "Wait for carrier answers"),
-    SettingSpec("delivery_unknown_after", "72h", _positive_duration, "Outbox timeout"),
-    SettingSpec("poll_interval", "30s", _positive_duration, "Status refresh interval"),
+    SettingSpec("carrier_window", "48h", _window("carrier_window"), "Wait for carrier answers"),
+    SettingSpec(
+        "delivery_unknown_after", "72h", _window("delivery_unknown_after"), "Outbox timeout"
+    ),
+    SettingSpec("poll_interval", "30s", _window("poll_interval"), "Status refresh interval"),
     SettingSpec("price_per_segment", "0.0079", _price, "Price per message segment (USD)"),
     SettingSpec("default_region", "US", _region, "Country for numbers without +code"),
     SettingSpec("start_at_login", "auto", _login_switch, "Start the sending service at login"),
@@ -184,6 +280,8 @@ class Config:
 
     twilio_account_sid: str
     twilio_auth_token: str = field(repr=False)  # never in a log line
+    twilio_api_key: str
+    twilio_api_secret: str = field(repr=False)  # never in a log line
     sender: str
     twilio_api_url: str
     rate_limit: float
@@ -197,8 +295,31 @@ class Config:
     start_at_login: bool | None = None
 
     @property
+    def credential_kind(self) -> Literal["api_key", "auth_token"] | None:
+        """Which credentials sign the requests: an API key (Twilio's recommendation, so it
+        wins when both are set), the account's auth token, or None (none usable)."""
+        if not self.twilio_account_sid:
+            return None
+        if self.twilio_api_key and self.twilio_api_secret:
+            return "api_key"
+        if self.twilio_auth_token:
+            return "auth_token"
+        return None
+
+    @property
     def has_credentials(self) -> bool:
-        return bool(self.twilio_account_sid and self.twilio_auth_token)
+        return self.credential_kind is not None
+
+    def credentials(self) -> tuple[str, str]:
+        """(username, password) for `twilio.rest.Client(username, password,
+        account_sid=self.twilio_account_sid)`: the API key SID and its secret, else the
+        Account SID and the auth token. Raises UserError (NO_CREDENTIALS) when neither."""
+        kind = self.credential_kind
+        if kind == "api_key":
+            return self.twilio_api_key, self.twilio_api_secret
+        if kind == "auth_token":
+            return self.twilio_account_sid, self.twilio_auth_token
+        raise UserError(NO_CREDENTIALS)
 
 
 def default_secrets_file(db_url: str) -> Path:
@@ -220,35 +341,50 @@ class Settings:
         except KeyError:
             raise UserError(f"unknown setting {key!r}; known: {', '.join(SPECS)}") from None
 
+    def _source(self, spec: SettingSpec) -> tuple[str, Literal["env", "stored", "default"]]:
+        """The effective text of a setting and where it comes from."""
+        if spec.env and os.environ.get(spec.env):
+            return os.environ[spec.env], "env"
+        if spec.secret:
+            stored = self.secrets.get(spec.key)
+        else:
+            with self.db.read() as session:
+                row = session.get(Setting, spec.key)
+            stored = row.value if row is not None else None
+        return (stored, "stored") if stored else (spec.default, "default")
+
     def raw(self, key: str) -> str:
         """The effective text of a setting: environment, then stored value, then default."""
-        spec = self.spec(key)
-        if spec.env and os.environ.get(spec.env):
-            return os.environ[spec.env]
-        if spec.secret:
-            return self.secrets.get(key) or spec.default
-        with self.db.read() as session:
-            row = session.get(Setting, key)
-        return row.value if row is not None else spec.default
+        return self._source(self.spec(key))[0]
 
     def get(self, key: str) -> Any:
         spec = self.spec(key)
+        text, origin = self._source(spec)
         try:
-            return spec.parse(self.raw(key))
-        except UserError:
-            # A bad stored value (edited by hand) must not stop the app: fall back, loudly.
+            return spec.parse(text)
+        except UserError as exc:
+            if spec.credential or origin == "env":
+                raise UserError(_bad_value(spec, origin, str(exc))) from None
+            # Not a credential: the default is safe, and the app must keep starting so the
+            # value can be fixed (see the module's docstring).
             import logging
 
-            logging.getLogger(__name__).warning("setting %s holds a bad value; using default", key)
+            logging.getLogger(__name__).warning(
+                "setting %s holds a bad value (%s); using the default %r", key, exc, spec.default
+            )
             return spec.parse(spec.default)
 
     def display(self, key: str) -> str:
-        """What may be shown: secrets masked, durations in their human form."""
+        """What may be shown: secrets masked, durations in their human form. Never raises
+        for a bad value (the settings dialog must open to fix it): that is shown as it is."""
         spec = self.spec(key)
         value = self.raw(key)
         if spec.secret:
             return mask_secret(value)
-        parsed = self.get(key)
+        try:
+            parsed = spec.parse(value)
+        except UserError:
+            return value
         return format_duration(parsed) if isinstance(parsed, timedelta) else value
 
     def set(self, key: str, value: str) -> None:
@@ -279,4 +415,32 @@ class Settings:
             return list(session.scalars(select(Setting.key)))
 
     def config(self) -> Config:
-        return Config(**{key: self.get(key) for key in SPECS})
+        """Every setting, parsed. Raises UserError, naming the variable or setting, for a
+        malformed credential and for an API key without its secret (or the reverse)."""
+        config = Config(**{key: self.get(key) for key in SPECS})
+        if bool(config.twilio_api_key) != bool(config.twilio_api_secret):
+            have, missing = (
+                (API_KEY_KEY, API_SECRET_KEY)
+                if config.twilio_api_key
+                else (API_SECRET_KEY, API_KEY_KEY)
+            )
+            raise UserError(
+                f"{have} is set but {missing} is not (environment: {SPECS[missing].env}): "
+                "an API key needs both, or clear it to use the auth token"
+            )
+        return config
+
+
+def _bad_value(spec: SettingSpec, origin: str, problem: str) -> str:
+    """The parser's sentence ("twilio_auth_token must be ...") said of where the value came
+    from: the environment variable, or the stored setting and how to change it."""
+    if problem.startswith(spec.key):
+        rest = problem[len(spec.key) :].lstrip()
+    else:
+        rest = f"is not valid: {problem}"
+    if origin == "env":
+        return f"the environment variable {spec.env} {rest}"
+    return (
+        f"the stored setting {spec.key} {rest}; change it in Settings or with "
+        f"`textdesk settings set {spec.key} VALUE`"
+    )
