@@ -5,11 +5,15 @@ between versions, and with the server's language): SQLite's result code (Python'
 errors carry it since 3.11), PostgreSQL's SQLSTATE (psycopg's ``sqlstate``, psycopg2's
 ``pgcode``), and, for a server that never answered, the driver's OperationalError without
 one. psycopg is not imported here: an error from it already has what is needed.
+
+A damaged SQLite file gets the path of its latest backup when one exists beside it (the
+migration makes them), and no word of a backup when none does.
 """
 
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Final
 
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -19,7 +23,7 @@ CANNOT_OPEN: Final = (
     "the database file cannot be opened (check the folder exists and you may write to it)"
 )
 NOT_A_DATABASE: Final = "the database file is damaged or is not a TextDesk database"
-DAMAGED: Final = "the database file is damaged; restore the latest backup next to it"
+DAMAGED: Final = "the database file is damaged"
 DISK_ERROR: Final = "the disk reported an error while reading or writing the database"
 DISK_FULL: Final = "the disk is full; free some space and try again"
 READ_ONLY: Final = "the database file is read-only"
@@ -87,8 +91,50 @@ def _sqlstate(error: BaseException | None) -> tuple[bool, str | None]:
     return False, None
 
 
-def describe_db_error(exc: BaseException) -> str | None:
-    """A sentence for a database error the user can act on, None for anything else."""
+def latest_backup(database: Path) -> Path | None:
+    """The newest `<stem>.backup-<label>-<stamp><suffix>` beside `database` (the names
+    desktop.models.db.backup_sqlite gives), None when there is none."""
+    prefix, suffix = f"{database.stem}.backup-", database.suffix
+    found: list[tuple[float, str, Path]] = []
+    try:
+        for path in database.parent.iterdir():
+            if path.name.startswith(prefix) and path.name.endswith(suffix) and path.is_file():
+                # The stamp follows a label that may hold dashes: the file's age decides.
+                found.append((path.stat().st_mtime, path.name, path))
+    except OSError:  # the folder is unreadable, or a file went away: none we can vouch for
+        return None
+    return max(found)[2] if found else None
+
+
+def _with_backup(sentence: str, database: str | Path | None) -> str:
+    if sentence not in (DAMAGED, NOT_A_DATABASE) or database is None:
+        return sentence
+    from desktop.models.db import sqlite_file
+
+    try:
+        file = sqlite_file(database) if isinstance(database, str) else database
+    except Exception:  # a URL SQLAlchemy cannot read names no file to look beside
+        return sentence
+    backup = latest_backup(file) if file is not None else None
+    if file is None or backup is None:
+        return sentence
+    return (
+        f"{sentence}; its latest backup is {backup}: close TextDesk and copy that file over "
+        f"{file.name} to restore it"
+    )
+
+
+def describe_db_error(exc: BaseException, database: str | Path | None = None) -> str | None:
+    """A sentence for a database error the user can act on, None for anything else.
+
+    `database` (the URL, or the SQLite file) lets a damaged file's sentence name its
+    latest backup; without it, no backup is mentioned.
+    """
+    sentence = _describe(exc)
+    return _with_backup(sentence, database) if sentence else None
+
+
+def _describe(exc: BaseException) -> str | None:
     if isinstance(exc, sqlite3.Error):  # sqlite3 used directly (backups), not via SQLAlchemy
         return _sqlite_sentence(exc)
     if not isinstance(exc, DBAPIError):

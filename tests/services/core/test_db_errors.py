@@ -256,3 +256,53 @@ def test_a_postgresql_server_that_never_answered_cannot_be_reached() -> None:
 
 def test_an_error_from_another_driver_is_not_guessed_at() -> None:
     assert describe_db_error(OperationalError("SELECT 1", {}, Exception("disk is full"))) is None
+
+
+# -- the backup a damaged file's sentence names -------------------------------------------------
+
+
+def _damaged_failure(database: Path) -> DBAPIError:
+    with database.open("r+b") as handle:
+        handle.seek(4096)  # page 2, the table's root page
+        handle.write(b"\xff" * 4096)
+    return _failure(_engine(database), "SELECT count(*), sum(length(v)) FROM t")
+
+
+def test_a_damaged_database_without_a_backup_mentions_none(database: Path) -> None:
+    exc = _damaged_failure(database)
+    assert describe_db_error(exc, f"sqlite:///{database}") == "the database file is damaged"
+    assert describe_db_error(exc, database) == db_errors.DAMAGED
+
+
+def test_a_damaged_database_names_its_latest_backup(database: Path) -> None:
+    from desktop.models.db import backup_sqlite
+
+    older = backup_sqlite(database, "0001")
+    os.utime(older, (1_600_000_000, 1_600_000_000))
+    latest = backup_sqlite(database, "0002_with-dashes")
+    (database.parent / "other.backup-0003-20990101-000000.db").write_bytes(b"")  # not ours
+    exc = _damaged_failure(database)
+    assert describe_db_error(exc, f"sqlite:///{database}") == (
+        f"the database file is damaged; its latest backup is {latest}: close TextDesk and "
+        f"copy that file over {database.name} to restore it"
+    )
+    assert db_errors.latest_backup(database) == latest
+
+
+def test_a_file_that_is_not_a_database_names_a_backup_too(tmp_path: Path) -> None:
+    path = tmp_path / "leads.db"
+    path.write_bytes(b"Name,Phone\nAnn,+14155550100\n" * 200)
+    backup = tmp_path / "leads.backup-0002-20260101-000000.db"
+    backup.write_bytes(b"SQLite format 3\x00")
+    exc = _failure(_engine(path), "SELECT * FROM sqlite_master")
+    sentence = describe_db_error(exc, path)
+    assert sentence is not None
+    assert sentence.startswith(db_errors.NOT_A_DATABASE + "; its latest backup is ")
+    assert str(backup) in sentence
+
+
+def test_no_backup_is_looked_for_elsewhere(tmp_path: Path) -> None:
+    # Other sentences, other back ends, no database named: the sentence stays as it is.
+    assert db_errors.latest_backup(tmp_path / "gone" / "x.db") is None
+    exc = DBAPIError("SELECT 1", {}, PgError("", "XX001"))
+    assert describe_db_error(exc, "postgresql+psycopg://u@h/db") == db_errors.SERVER_DAMAGED
