@@ -28,11 +28,26 @@ DB_ENV = "TEXTDESK_DB"
 BUSY_TIMEOUT_MS = 30_000
 
 
+class UnsupportedDatabase(ValueError):
+    """A database URL TextDesk cannot use; the message is a sentence for the user (the
+    services turn it into a UserError: this layer cannot import theirs)."""
+
+
+#: What a database URL may be, for the sentence that refuses another.
+SUPPORTED_DATABASES = (
+    "a SQLite file path, sqlite:///PATH, or postgresql+psycopg://USER:PASSWORD@HOST/NAME "
+    "(postgresql:// means the same)"
+)
+# (backend, driver) pairs that work.
+_SUPPORTED = {("sqlite", "pysqlite"), ("postgresql", "psycopg")}
+
+
 def resolve_db_url(cli_value: str | None = None, *, demo: bool = False) -> str:
     """`--db`, else `TEXTDESK_DB`, else a SQLite file in the user data folder.
 
     A plain path is taken as a SQLite file. Demo mode always gets its own file so simulated
-    traffic never mixes with real data.
+    traffic never mixes with real data. A URL of any other kind raises UnsupportedDatabase
+    naming the kinds that work.
     """
     value = cli_value or os.environ.get(DB_ENV)
     if not value:
@@ -40,7 +55,26 @@ def resolve_db_url(cli_value: str | None = None, *, demo: bool = False) -> str:
         return f"sqlite:///{paths.default_data_dir() / name}"
     if "://" not in value:
         return f"sqlite:///{Path(value).expanduser().resolve()}"
-    return value
+    return _supported(value, "--db" if cli_value else DB_ENV)
+
+
+def _supported(url: str, origin: str) -> str:
+    # The sentences quote the scheme only: the rest of a URL may hold a password.
+    scheme = url.split("://", 1)[0]
+    try:
+        parsed = make_url(url)
+        backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    except Exception:  # ArgumentError, NoSuchModuleError: SQLAlchemy knows no such URL
+        backend, driver = "", ""
+    if scheme == "postgresql" and driver != "psycopg":
+        # SQLAlchemy before 2.1 reads a plain postgresql:// as psycopg2, which is not ours.
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    if (backend, driver) in _SUPPORTED:
+        return url
+    what = f"a database of kind {scheme!r}" if scheme.strip() else "no kind of database"
+    raise UnsupportedDatabase(
+        f"{origin} names {what}, which TextDesk does not support; use {SUPPORTED_DATABASES}"
+    )
 
 
 def sqlite_file(url: str) -> Path | None:
