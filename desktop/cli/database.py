@@ -11,12 +11,24 @@ if TYPE_CHECKING:
     from desktop.services.core.context import Context
 
 
+def database_url(args: argparse.Namespace, *, demo: bool = False) -> str:
+    """The URL --db / TEXTDESK_DB / the default names; UserError for a kind we cannot open
+    (foo://...), naming the kinds we can."""
+    from desktop.models.db import UnsupportedDatabase, resolve_db_url
+    from desktop.services.core.errors import UserError
+
+    try:
+        return resolve_db_url(getattr(args, "db", None), demo=demo)
+    except UnsupportedDatabase as exc:
+        raise UserError(str(exc)) from None
+
+
 @contextmanager
 def opened(args: argparse.Namespace, *, demo: bool = False) -> Iterator[Context]:
     """The database named by --db / TEXTDESK_DB / the default, migrated, closed after."""
     from desktop.services.core.context import Context
 
-    ctx = Context.open(args.db, demo=demo)
+    ctx = Context.open(database_url(args, demo=demo), demo=demo)
     try:
         yield ctx
     finally:

@@ -41,6 +41,8 @@ BODY = "TextDesk self-check: this message never leaves your computer. Reply STOP
 HIDDEN_ENV = (
     "TWILIO_ACCOUNT_SID",
     "TWILIO_AUTH_TOKEN",
+    "TWILIO_API_KEY",
+    "TWILIO_API_SECRET",
     "TEXTDESK_FROM",
     "TEXTDESK_TWILIO_API_URL",
     "TEXTDESK_HTTP_TIMEOUT",

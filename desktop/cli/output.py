@@ -6,6 +6,8 @@ import json
 from typing import Any
 
 EXIT_OK, EXIT_BUG, EXIT_BAD_INPUT = 0, 1, 2
+#: Output cut short by its reader (`| head`): 128 + SIGPIPE, as a shell reports for `cat`.
+EXIT_BROKEN_PIPE = 141
 
 
 class CliError(Exception):

@@ -147,7 +147,7 @@ def test_media_and_delay_attach_to_the_right_step(cli, with_leads, db_url: str) 
         (("settings", "set", "rate_limit", "fast"), "rate_limit"),
         (("settings", "get", "colour"), "unknown setting"),
         (("sequences", "frobnicate"), "invalid choice"),
-        (("leads", "delete", "abc"), "invalid int value"),
+        (("leads", "delete", "abc"), "a lead ID must be a whole number"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(cli, with_leads, args, message: str) -> None:

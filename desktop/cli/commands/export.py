@@ -6,13 +6,14 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from desktop.cli.arguments import record_id
 from desktop.cli.database import opened
 from desktop.cli.output import EXIT_OK, CliError
 
 
 def register(sub: Any) -> None:
     export = sub.add_parser("export", help="write a CSV report")
-    export.add_argument("id", type=int, nargs="?")
+    export.add_argument("id", type=record_id("a sequence ID"), nargs="?")
     export.add_argument("--summary", action="store_true", help="one row per sequence")
     export.add_argument("--out", type=Path, required=True)
     export.set_defaults(handler=run)

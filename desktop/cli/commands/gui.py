@@ -13,7 +13,10 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from desktop.cli.database import database_url
     from desktop.services.core.errors import UserError
+
+    database_url(args)  # a --db of a kind we cannot open: one line here, not a dialog later
 
     try:
         from desktop.app import run_gui

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from desktop.cli.arguments import record_id, tag
 from desktop.cli.database import opened
 from desktop.cli.output import EXIT_OK, print_json
 
@@ -15,11 +16,11 @@ def register(sub: Any) -> None:
     actions = leads.add_subparsers(dest="action", required=True, parser_class=type(leads))
     imp = actions.add_parser("import", help="import leads from a CSV file")
     imp.add_argument("file", type=Path)
-    imp.add_argument("--tag", help="add this tag to every imported lead")
+    imp.add_argument("--tag", type=tag, help="add this tag to every imported lead")
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=import_command)
     lst = actions.add_parser("list", help="list leads")
-    lst.add_argument("--tag")
+    lst.add_argument("--tag", type=tag, help="only leads with this tag")
     lst.add_argument("--search")
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=list_command)
@@ -29,7 +30,7 @@ def register(sub: Any) -> None:
         ("opt-in", "clear the opt-out flag"),
     ):
         p = actions.add_parser(name, help=helptext)
-        p.add_argument("ids", nargs="+", type=int, metavar="ID")
+        p.add_argument("ids", nargs="+", type=record_id("a lead ID"), metavar="ID")
         p.set_defaults(handler=change_command)
 
 

@@ -1,18 +1,21 @@
-"""`textdesk sequences create|list|pause|resume|cancel`."""
+"""`textdesk sequences create|list|pause|resume|cancel|delete|retry`."""
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from datetime import datetime
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
+from desktop.cli.arguments import record_id, sender, start_time, tag
 from desktop.cli.database import opened
 from desktop.cli.output import EXIT_OK, CliError, print_json
 
 if TYPE_CHECKING:
     from desktop.services.core.context import Context
-    from desktop.services.sequences.builder import StepSpec
+    from desktop.services.sequences.builder import CreateResult, StepSpec
+
+SEQUENCE_ID = record_id("a sequence ID")
 
 
 class StepAction(argparse.Action):
@@ -54,14 +57,23 @@ def register(sub: Any) -> None:
         action="append",
         default=[],
         metavar="DURATION",
-        help="the i-th --delay is the wait before step i+1 (90s, 15m, 48h, 3d)",
+        help="the i-th --delay is the wait before step i+1 (90s, 15m, 48h, 3d; at most 365d)",
     )
     who = create.add_mutually_exclusive_group()
     who.add_argument("--all", action="store_true", help="every lead (the default)")
-    who.add_argument("--tag", help="leads with this tag")
-    who.add_argument("--lead", type=int, action="append", metavar="ID", help="this lead")
-    create.add_argument("--start", metavar="ISO8601", help="start time (default: now)")
-    create.add_argument("--sender", help="Twilio number or Messaging Service SID")
+    who.add_argument("--tag", type=tag, help="leads with this tag")
+    who.add_argument(
+        "--lead", type=record_id("--lead"), action="append", metavar="ID", help="this lead"
+    )
+    create.add_argument(
+        "--start",
+        type=start_time,
+        metavar="ISO8601",
+        help="start time, 2000-01-01 to 2100-12-31 (default: now)",
+    )
+    create.add_argument(
+        "--sender", type=sender, help="Twilio number (+E.164) or Messaging Service SID (MG...)"
+    )
     create.add_argument(
         "--accept-warnings", action="store_true", help="go on despite content warnings"
     )
@@ -77,25 +89,21 @@ def register(sub: Any) -> None:
     listing.set_defaults(handler=list_command)
     for name in ("pause", "resume", "cancel"):
         p = actions.add_parser(name, help=f"{name} a sequence")
-        p.add_argument("id", type=int)
+        p.add_argument("id", type=SEQUENCE_ID)
         p.set_defaults(handler=change_command)
-
-
-def parse_start(text: str | None) -> datetime | None:
-    """ISO 8601; a time without zone is the computer's local time."""
-    if not text:
-        return None
-    try:
-        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise CliError(
-            f"--start must be an ISO 8601 time such as 2026-12-01T09:00, not {text!r}"
-        ) from None
-    return value if value.tzinfo else value.astimezone()
+    delete = actions.add_parser(
+        "delete", help="delete a sequence whose preparation failed (asks nothing)"
+    )
+    delete.add_argument("id", type=SEQUENCE_ID)
+    delete.set_defaults(handler=delete_command)
+    retry = actions.add_parser("retry", help="prepare again a sequence whose preparation failed")
+    retry.add_argument("id", type=SEQUENCE_ID)
+    retry.add_argument("--json", action="store_true")
+    retry.set_defaults(handler=retry_command)
 
 
 def _steps_from_args(args: argparse.Namespace) -> list[StepSpec]:
-    from desktop.services.core.durations import parse_duration
+    from desktop.services.core.durations import MAX_STEP_DELAY, parse_duration
     from desktop.services.sequences.builder import StepSpec
 
     raw_steps = args.steps or []
@@ -106,10 +114,12 @@ def _steps_from_args(args: argparse.Namespace) -> list[StepSpec]:
             f"{len(args.delay)} --delay given for {len(raw_steps)} step(s); "
             "the i-th --delay is the wait before step i+1"
         )
-    delays = [parse_duration(d) for d in args.delay]
+    # Bounded here, before the database is opened: the engine adds the delay to dates, and
+    # 3000000d overflows them on every tick.
+    delays = [parse_duration(d, maximum=MAX_STEP_DELAY, name="--delay") for d in args.delay]
     specs = []
     for index, step in enumerate(raw_steps):
-        delay = delays[index - 1] if 0 < index <= len(delays) else parse_duration("0s")
+        delay = delays[index - 1] if 0 < index <= len(delays) else timedelta(0)
         specs.append(StepSpec(step["body"], tuple(step["media"]), delay))
     return specs
 
@@ -120,11 +130,10 @@ def create_command(args: argparse.Namespace) -> int:
     steps = _steps_from_args(args)
     if args.lead:
         selection = LeadSelection(ids=tuple(args.lead))
-    elif args.tag:
+    elif args.tag is not None:
         selection = LeadSelection(tag=args.tag)
     else:
         selection = LeadSelection(all=True)
-    start_at = parse_start(args.start)
     with opened(args) as ctx:
         result = create_sequence(
             ctx,
@@ -132,11 +141,16 @@ def create_command(args: argparse.Namespace) -> int:
             steps,
             selection,
             sender=args.sender,
-            start_at=start_at,
+            start_at=args.start,
             stop_on_reply=not args.no_stop_on_reply,
             accept_warnings=args.accept_warnings,
         )
-    if args.json:
+    _print_result(result, args.json, "Created")
+    return EXIT_OK
+
+
+def _print_result(result: CreateResult, as_json: bool, verb: str) -> None:
+    if as_json:
         print_json(
             {
                 "id": result.sequence_id,
@@ -150,13 +164,12 @@ def create_command(args: argparse.Namespace) -> int:
         )
     else:
         print(
-            f"Created sequence {result.sequence_id}: {result.messages} message(s) to "
+            f"{verb} sequence {result.sequence_id}: {result.messages} message(s) to "
             f"{result.leads} lead(s); excluded {result.excluded_opted_out} opted out and "
             f"{result.excluded_deleted} deleted."
         )
         for line in result.warnings + result.reminders:
             print(f"  note: {line}")
-    return EXIT_OK
 
 
 def list_command(args: argparse.Namespace) -> int:
@@ -187,4 +200,23 @@ def change_command(args: argparse.Namespace) -> int:
     with opened(args) as ctx:
         status = action(ctx, args.id)
     print(f"Sequence {args.id} is now {getattr(status, 'label', status)}.")
+    return EXIT_OK
+
+
+def delete_command(args: argparse.Namespace) -> int:
+    # The service refuses (UserError) a sequence that may not be deleted.
+    from desktop.services.sequences.lifecycle import delete_sequence
+
+    with opened(args) as ctx:
+        delete_sequence(ctx, args.id)
+    print(f"Deleted sequence {args.id}.")
+    return EXIT_OK
+
+
+def retry_command(args: argparse.Namespace) -> int:
+    from desktop.services.sequences.lifecycle import retry_preparation
+
+    with opened(args) as ctx:
+        result = retry_preparation(ctx, args.id)
+    _print_result(result, args.json, "Prepared")
     return EXIT_OK

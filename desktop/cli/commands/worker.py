@@ -1,4 +1,5 @@
-"""`textdesk worker [--once | --until-idle] [--demo]`: send and track without the window."""
+"""`textdesk worker [--once | --until-idle] [--demo] [--wait]`: send and track without the
+window."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ def register(sub: Any) -> None:
         help="exit when every sequence is Done, Canceled or Paused",
     )
     worker.add_argument("--demo", action="store_true", help="use the built-in sandbox")
+    worker.add_argument(
+        "--wait",
+        action="store_true",
+        help="wait for the engine holding this database's senders to stop, instead of exiting 2",
+    )
     worker.set_defaults(handler=run, long_running=True)
 
 
@@ -25,4 +31,6 @@ def run(args: argparse.Namespace) -> int:
     from desktop.services.engine.worker import run_worker
 
     with opened(args, demo=args.demo) as ctx:
-        return run_worker(ctx, once=args.once, until_idle=args.until_idle, demo=args.demo)
+        return run_worker(
+            ctx, once=args.once, until_idle=args.until_idle, demo=args.demo, wait=args.wait
+        )
