@@ -427,3 +427,40 @@ def test_worker_help_lists_wait(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["worker", "--help"])
     assert "--wait" in capsys.readouterr().out
+
+
+# -- credentials -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("TWILIO_AUTH_TOKEN", "real-token"),
+        ("TWILIO_ACCOUNT_SID", "AC-mine"),
+        ("TEXTDESK_FROM", "my number"),
+    ],
+)
+def test_the_worker_refuses_a_malformed_credential_naming_the_variable(
+    cli: Cli, with_leads, monkeypatch: pytest.MonkeyPatch, variable: str, value: str
+) -> None:
+    # Before: a WARNING, then the real database ran through the built-in sandbox.
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "2" * 32)
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "3" * 32)
+    monkeypatch.setenv("TEXTDESK_FROM", "+14155550100")
+    monkeypatch.setenv(variable, value)
+    assert cli(*_create())[0] == 0
+    before = _stored(cli)
+    code, out, err = cli("worker", "--once")
+    assert code == 2 and "Traceback" not in out + err
+    assert err.startswith(f"textdesk: error: the environment variable {variable} must be ")
+    assert err.count("\n") == 1
+    assert _stored(cli) == before  # nothing was handed off, simulated or not
+
+
+def test_settings_set_keeps_the_api_secret_masked(cli: Cli) -> None:
+    secret = "Zx9" + "aB3" * 9 + "qq"
+    code, out, err = cli("settings", "set", "twilio_api_secret", secret)
+    assert (code, err) == (0, "") and secret not in out and out.startswith("twilio_api_secret = ")
+    assert cli("settings", "set", "twilio_api_key", "SK" + "a" * 32)[0] == 0
+    _code, listed, _err = cli("settings", "list")
+    assert secret not in listed and "twilio_api_key = SK" + "a" * 32 in listed

@@ -419,14 +419,17 @@ class Settings:
         malformed credential and for an API key without its secret (or the reverse)."""
         config = Config(**{key: self.get(key) for key in SPECS})
         if bool(config.twilio_api_key) != bool(config.twilio_api_secret):
+            # Half a key: using the token instead, or demo mode, would hide the mistake.
             have, missing = (
-                (API_KEY_KEY, API_SECRET_KEY)
+                (SPECS[API_KEY_KEY], SPECS[API_SECRET_KEY])
                 if config.twilio_api_key
-                else (API_SECRET_KEY, API_KEY_KEY)
+                else (SPECS[API_SECRET_KEY], SPECS[API_KEY_KEY])
             )
+            origin = self._source(have)[1]
+            named = f"the environment variable {have.env}" if origin == "env" else have.key
             raise UserError(
-                f"{have} is set but {missing} is not (environment: {SPECS[missing].env}): "
-                "an API key needs both, or clear it to use the auth token"
+                f"{named} is set but {missing.key} (environment variable {missing.env}) is "
+                "not: an API key needs its SID and its secret; clear both to use the auth token"
             )
         return config
 

@@ -338,8 +338,21 @@ def test_half_an_api_key_is_an_error(
     monkeypatch.setenv("TWILIO_ACCOUNT_SID", SID)
     monkeypatch.setenv("TWILIO_AUTH_TOKEN", TOKEN)
     monkeypatch.setenv(present, API_KEY if present == "TWILIO_API_KEY" else API_SECRET)
-    with pytest.raises(UserError, match=f"environment: {missing}"):
+    with pytest.raises(UserError) as raised:
         ctx.settings.config()
+    assert str(raised.value).startswith(f"the environment variable {present} is set but ")
+    assert f"(environment variable {missing}) is not" in str(raised.value)
+
+
+def test_half_an_api_key_in_the_settings_is_an_error(ctx: Context) -> None:
+    ctx.settings.set("twilio_account_sid", SID)
+    ctx.settings.set("twilio_api_key", API_KEY)
+    with pytest.raises(UserError) as raised:
+        ctx.settings.config()
+    assert str(raised.value) == (
+        "twilio_api_key is set but twilio_api_secret (environment variable TWILIO_API_SECRET) "
+        "is not: an API key needs its SID and its secret; clear both to use the auth token"
+    )
 
 
 def test_no_account_sid_means_no_credentials(ctx: Context) -> None:
