@@ -28,7 +28,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = _run(argv)
         # Flushed here, under the guard: a buffered tail left for the interpreter's exit
         # would meet the closed pipe there, and Python would print the error itself.
-        sys.stdout.flush()
+        if sys.stdout is not None:  # None in a windowed (console-less) frozen build
+            sys.stdout.flush()
         return code
     except BrokenPipeError:
         _stdout_to_devnull()
@@ -96,7 +97,7 @@ def _stdout_to_devnull() -> None:
             os.dup2(devnull, sys.stdout.fileno())
         finally:
             os.close(devnull)
-    except (OSError, ValueError):  # stdout has no file descriptor (captured, or closed)
+    except (OSError, ValueError, AttributeError):  # no file descriptor: captured, or none
         pass
 
 

@@ -464,3 +464,11 @@ def test_settings_set_keeps_the_api_secret_masked(cli: Cli) -> None:
     assert cli("settings", "set", "twilio_api_key", "SK" + "a" * 32)[0] == 0
     _code, listed, _err = cli("settings", "list")
     assert secret not in listed and "twilio_api_key = SK" + "a" * 32 in listed
+
+
+def test_no_stdout_at_all_is_not_an_error(
+    db_url: str, with_leads, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A windowed frozen build has sys.stdout None: the final flush must not fail there.
+    monkeypatch.setattr(sys, "stdout", None)
+    assert main(["--db", db_url, "leads", "list"]) == 0
