@@ -3,12 +3,12 @@ traceback, and nothing stored. Real SQLite files in tmp_path; nothing of the pro
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -379,48 +379,110 @@ def test_a_pipe_closed_before_anything_is_written(
 # -- new subcommands -------------------------------------------------------------------------
 
 
-def _lifecycle_has(name: str) -> bool:
-    from desktop.services.sequences import lifecycle
+def _failed_preparation(db_url: str) -> int:
+    """A sequence as an interrupted `sequences create` leaves it (its first transaction
+    committed, its preparer gone), marked by the service that finds such sequences."""
+    from desktop.models import Sequence, SequenceCounter, Step
+    from desktop.services.sequences.preparation import mark_failed_preparations
+    from desktop.services.status.vocabulary import SequenceStatus
 
-    return hasattr(lifecycle, name)
+    ctx = Context.open(db_url)
+    now = ctx.now()
+    with ctx.db.write() as session:
+        sequence = Sequence(
+            name="Interrupted",
+            sender="",
+            status=SequenceStatus.BEING_PROCESSED.value,
+            start_at=now,
+            lead_selection={"all": True},
+            preparer="",  # no preparer recorded: nobody is on it
+            created_at=now,
+            updated_at=now,
+        )
+        sequence.steps = [Step(position=0, body="Hi" + OPT, media_urls=[], delay_seconds=0)]
+        session.add(sequence)
+        session.flush()
+        session.add(SequenceCounter(sequence_id=sequence.id))
+        sequence_id = sequence.id
+    assert mark_failed_preparations(ctx) == [sequence_id]
+    ctx.close()
+    return sequence_id
 
 
-@pytest.mark.skipif(
-    not (_lifecycle_has("delete_sequence") and _lifecycle_has("retry_preparation")),
-    reason="lifecycle.delete_sequence / retry_preparation are being written in another change",
-)
-def test_delete_and_retry_name_a_missing_sequence(cli: Cli, with_leads) -> None:
-    assert _refused(cli, "sequences", "delete", "77") == (
-        "textdesk: error: no sequence with id 77\n"
+def _listed(cli: Cli) -> dict[int, dict[str, object]]:
+    return {row["id"]: row for row in json.loads(cli("sequences", "list", "--json")[1])}
+
+
+def test_retry_prepares_a_failed_sequence_again(cli: Cli, db_url: str, with_leads) -> None:
+    sid = _failed_preparation(db_url)
+    assert _listed(cli)[sid]["status"] == "preparation_failed"
+    code, out, err = cli("sequences", "retry", str(sid), "--json")
+    assert (code, err) == (0, "")
+    assert json.loads(out)["id"] == sid and json.loads(out)["messages"] == 5
+    assert _listed(cli)[sid]["total"] == 5
+    assert _listed(cli)[sid]["status"] != "preparation_failed"
+    code, out, err = cli("sequences", "retry", str(_failed_preparation(db_url)))
+    assert code == 0 and out.startswith("Prepared sequence ") and "to 5 lead(s)" in out
+
+
+def test_delete_removes_a_failed_sequence_with_one_line(cli: Cli, db_url: str, with_leads) -> None:
+    sid = _failed_preparation(db_url)
+    code, out, err = cli("sequences", "delete", str(sid))
+    assert (code, out, err) == (0, f"Deleted sequence {sid}.\n", "")
+    assert sid not in _listed(cli)
+
+
+def test_delete_and_retry_refuse_other_sequences(cli: Cli, with_leads) -> None:
+    _code, out, _ = cli(*_create("--json"))
+    sid = json.loads(out)["id"]
+    for action in ("delete", "retry"):
+        err = _refused(cli, "sequences", action, str(sid))
+        assert "only a sequence whose preparation failed can be deleted or retried" in err
+        assert _refused(cli, "sequences", action, "77") == (
+            "textdesk: error: no sequence with id 77\n"
+        )
+
+
+def _worker(env: dict[str, str], *args: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "desktop", "worker", "--demo", *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    assert _refused(cli, "sequences", "retry", "77") == (
-        "textdesk: error: no sequence with id 77\n"
-    )
 
 
-def _run_worker_has_wait() -> bool:
-    from desktop.services.engine.worker import run_worker
-
-    return "wait" in inspect.signature(run_worker).parameters
-
-
-@pytest.mark.skipif(
-    not _run_worker_has_wait(),
-    reason="run_worker(wait=...) is being added to desktop/services/engine/worker.py",
-)
-def test_worker_wait_with_nobody_holding_the_senders_just_runs(tmp_path: Path) -> None:
+def test_worker_wait_waits_for_the_holder_instead_of_exiting_2(tmp_path: Path) -> None:
     env = {**_env(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data")}
     for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TEXTDESK_FROM", "TEXTDESK_DB"):
         env.pop(name, None)
-    run = subprocess.run(
-        [sys.executable, "-m", "desktop", "worker", "--demo", "--once", "--wait"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stderr
-    assert "Traceback" not in run.stderr
+    holder = _worker(env)
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().startswith("textdesk worker: ")  # it has started
+        deadline = time.monotonic() + 60
+        while True:  # until the holder's lease is taken: then a second worker is refused
+            refused = subprocess.run(
+                [sys.executable, "-m", "desktop", "worker", "--demo", "--once"],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            if refused.returncode == 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        assert refused.returncode == 2 and "--wait" in refused.stderr, refused.stderr
+        waiter = _worker(env, "--once", "--wait")
+        time.sleep(3)
+        assert waiter.poll() is None, waiter.communicate()  # still waiting, not exiting 2
+    finally:
+        holder.terminate()
+        holder.communicate(timeout=120)
+    _out, err = waiter.communicate(timeout=120)
+    assert waiter.returncode == 0, err
+    assert "Traceback" not in err
 
 
 def test_worker_help_lists_wait(capsys: pytest.CaptureFixture[str]) -> None:

@@ -204,8 +204,8 @@ def change_command(args: argparse.Namespace) -> int:
 
 
 def delete_command(args: argparse.Namespace) -> int:
-    # The service refuses (UserError) a sequence that may not be deleted.
-    from desktop.services.sequences.lifecycle import delete_sequence
+    # The service refuses (UserError) a sequence whose preparation did not fail.
+    from desktop.services.sequences.preparation import delete_sequence
 
     with opened(args) as ctx:
         delete_sequence(ctx, args.id)
@@ -214,7 +214,7 @@ def delete_command(args: argparse.Namespace) -> int:
 
 
 def retry_command(args: argparse.Namespace) -> int:
-    from desktop.services.sequences.lifecycle import retry_preparation
+    from desktop.services.sequences.preparation import retry_preparation
 
     with opened(args) as ctx:
         result = retry_preparation(ctx, args.id)
