@@ -32,6 +32,7 @@ class BucketRow:
     error_title: str
     time: datetime | None  # the latest of final, handed off, scheduled, created
     lead_deleted: bool
+    body: str = ""  # the text as rendered for this lead
 
 
 def messages_in_bucket(
@@ -63,6 +64,7 @@ def messages_in_bucket(
                     error_title=title,
                     time=m.final_at or m.handed_off_at or m.scheduled_for or m.created_at,
                     lead_deleted=deleted_at is not None,
+                    body=m.body,
                 )
             )
         return rows

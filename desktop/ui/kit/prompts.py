@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 
@@ -25,12 +26,31 @@ class Prompts:
         box.exec()
         return box.clickedButton() is do
 
+    # The folder of the last file saved, for this run: the next save opens there.
+    last_folder: Path | None = None
+
+    @staticmethod
+    def save_start(suggested: str) -> Path:
+        """Where a save dialog opens: a bare file name goes in the last folder used, else in
+        the user's Documents folder (not wherever the program happened to start)."""
+        start = Path(suggested)
+        if start.is_absolute():
+            return start
+        documents = QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation
+        )
+        folder = Prompts.last_folder or Path(documents or Path.home())
+        return (folder if folder.is_dir() else Path.home()) / suggested
+
     def save_path(self, parent: QWidget | None, title: str, suggested: str) -> Path | None:
-        name, _ = QFileDialog.getSaveFileName(parent, title, suggested, "CSV files (*.csv)")
+        start = str(self.save_start(suggested))
+        name, _ = QFileDialog.getSaveFileName(parent, title, start, "CSV files (*.csv)")
         if not name:
             return None
         path = Path(name)
+        Prompts.last_folder = path.parent
         return path if path.suffix else path.with_suffix(".csv")
+
 
     def inform(self, parent: QWidget | None, title: str, text: str) -> None:
         QMessageBox.information(parent, title, text)
