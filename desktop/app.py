@@ -1,12 +1,19 @@
-"""The composition root of the desktop app: database, settings, engine, bridge, window.
+"""The composition root of the desktop app: database, settings, the bridge to the sending
+service, window.
 
 `build_app` wires everything and returns a `TextDeskApp` (its `.window` and `.shutdown()`);
 `run_gui` is what `textdesk` and `textdesk gui [--demo]` call.
 
-Demo mode (no Twilio credentials, or `--demo`) runs against the built-in carrier sandbox on a
-separate demo database, seeded on its first start; the real database is then only used by the
-Settings dialog, so real credentials never land in the demo database and simulated traffic
-never lands in the real one.
+The window sends nothing itself. After its first paint it starts the sending service for
+its database (a process of its own, `textdesk service run`) unless an engine holds it
+already, follows the database for changes off the GUI thread, and keeps the service running
+while it is open. Closing the window never stops sending. One window per database: a second
+`textdesk` on the same database raises the first and exits.
+
+Demo mode (no Twilio credentials, or `--demo`) runs against the built-in carrier sandbox (in
+the service's process) on a separate demo database, seeded on its first start; the real
+database is then only used by the Settings dialog, so real credentials never land in the demo
+database and simulated traffic never lands in the real one.
 """
 
 from __future__ import annotations
@@ -34,23 +41,26 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
+from desktop.models.db import resolve_db_url
 from desktop.paths import app_icon_path
 from desktop.sandbox import SandboxConfig
-from desktop.services import demo as demo_data
 from desktop.services.core.context import Context
-from desktop.services.engine.engine import Engine
-from desktop.services.twilio.connection import Connection, open_connection
-from desktop.ui.kit.appstate import AppServices
+from desktop.services.twilio.connection import demo_sandbox_config
+from desktop.ui.kit.appstate import AppServices, ServiceConnection
 from desktop.ui.kit.bridge import EngineBridge
+from desktop.ui.kit.login_start import LoginStart
+from desktop.ui.kit.service_keeper import ServiceKeeper
 from desktop.ui.kit.tasks import TaskRunner, describe_failure
+from desktop.ui.kit.watcher import ChangeWatcher
 from desktop.ui.shell.gc_schedule import GarbageCollector
 from desktop.ui.shell.main_window import MainWindow
+from desktop.ui.shell.single_instance import WindowServer, ask_running_window
 
 log = logging.getLogger(__name__)
 
 EXIT_AFTER_PAINT_ENV = "TEXTDESK_EXIT_AFTER_PAINT"
 FIRST_PAINT_MARK = "TEXTDESK_FIRST_PAINT"
-POOL_THREADS = 4  # refreshes, exports and the engine start-up never queue behind each other
+POOL_THREADS = 4  # refreshes, exports and the service's start never queue behind each other
 
 
 @dataclass
@@ -70,20 +80,18 @@ class TextDeskApp:
         return self.services.demo
 
     def shutdown(self) -> None:
-        """Stop the engine and the sandbox, finish background work, close the databases."""
+        """Stop following the database, finish background work, close the databases. The
+        sending service is not stopped: closing the window never stops sending."""
         if self._closed:
             return
         self._closed = True
         services = self.services
-        self.window.hide()  # the engine may take a few seconds to stop; the user is done
+        self.window.background.quitting = True  # this close closes: no tray, no question
+        self.window.hide()
         self.window.stop()
         self.collector.stop()
         services.bridge.detach()
-        _drain(services.tasks)  # the engine start-up task included
-        if services.engine is not None:
-            services.engine.stop()
-        if services.connection is not None:
-            services.connection.close()
+        _drain(services.tasks)  # a start of the service under way included
         self.window.close()
         _drain(services.tasks)
         self.window.deleteLater()
@@ -102,6 +110,12 @@ def _drain(tasks: TaskRunner, rounds: int = 5) -> None:
             return
 
 
+def _close_contexts(contexts: tuple[Context, Context, bool]) -> None:
+    ctx, settings_ctx, _demo = contexts
+    for context in {id(ctx): ctx, id(settings_ctx): settings_ctx}.values():
+        context.close()
+
+
 def open_contexts(db_url: str | None, demo: bool) -> tuple[Context, Context, bool]:
     """(working context, settings context, demo?): demo without credentials or on request."""
     real = Context.open(db_url)
@@ -116,75 +130,57 @@ def build_app(
     demo: bool = False,
     start_services: bool = True,
     sandbox_config: SandboxConfig | None = None,
-    connection: Connection | None = None,
+    contexts: tuple[Context, Context, bool] | None = None,
+    tray: bool | None = None,
 ) -> TextDeskApp:
-    """Wire the app. `start_services=False` builds the window without engine or sandbox
-    (tests); `sandbox_config` overrides the demo sandbox's timings (benchmarks, screenshots);
-    `connection` replaces the one the settings call for (a sandbox in another process)."""
+    """Wire the app. With `start_services` (the default), after the first paint the window
+    follows the database and starts the sending service (demo: seeds the demo database
+    first); `start_services=False` builds the window alone (tests, the self-check).
+    `contexts` are open_contexts' result when the caller opened them already; `tray` forces
+    the tray icon on or off (None: wherever the platform has a tray).
+
+    `sandbox_config` is accepted for older scripts and ignored: the demo's sandbox runs in
+    the sending service's process, with the demo's own timings."""
     if QApplication.instance() is None:
         QApplication([sys.argv[0] if sys.argv else "textdesk"])
-    ctx, settings_ctx, demo = open_contexts(db_url, demo)
+    if sandbox_config is not None:
+        log.warning("build_app(sandbox_config=...) is ignored: the service runs the sandbox")
+    ctx, settings_ctx, demo = contexts or open_contexts(db_url, demo)
     pool = QThreadPool()
     pool.setMaxThreadCount(POOL_THREADS)
     tasks = TaskRunner(pool=pool)
-    engine: Engine | None = None
-    try:
-        if start_services:
-            if connection is None:
-                connection = open_connection(ctx, demo=demo, sandbox_config=sandbox_config)
-            if connection.sandbox is not None:
-                demo_data.script_sandbox(connection.sandbox)
-            engine = Engine(ctx, connection)
-    except Exception:
-        for context in {id(ctx): ctx, id(settings_ctx): settings_ctx}.values():
-            context.close()
-        raise
-    bridge = EngineBridge(engine)
-    services = AppServices(
-        ctx=ctx, tasks=tasks, bridge=bridge, engine=engine, connection=connection, demo=demo
-    )
+    watcher: ChangeWatcher | None = None
+    keeper: ServiceKeeper | None = None
+    if start_services:
+        # The login entry belongs to the real database: the demo never writes one.
+        login = None if demo else LoginStart.for_database(settings_ctx, resolve_db_url(None))
+        watcher = ChangeWatcher(ctx, login=login)
+        keeper = ServiceKeeper(ctx, tasks, watcher, demo=demo, login=login)
+    bridge = EngineBridge(watcher, keeper)
+    # In demo mode a sequence with no sender goes out from the service's sandbox number.
+    connection = ServiceConnection(demo_sandbox_config().phone_number) if demo else None
+    services = AppServices(ctx=ctx, tasks=tasks, bridge=bridge, connection=connection, demo=demo)
     settings_services = replace(services, ctx=settings_ctx) if settings_ctx is not ctx else None
-    window = MainWindow(services, settings_services=settings_services)
+    window = MainWindow(services, settings_services=settings_services, tray=tray)
     app = TextDeskApp(window=window, services=services, settings_ctx=settings_ctx)
-    if engine is None:
+    if not start_services:
         window.status.set_not_started()
     else:
-        window.status.set_not_started("Sending engine starting…")
+        window.status.set_not_started("Sending service: checking…")
 
     def after_first_paint() -> None:
         if app.closed:
             return  # closed before it ever painted
         app.collector.start()
-        if engine is not None:
-            _start_engine(app, engine, seed=demo)
+        bridge.start()  # off the GUI thread: the watcher's thread, the service's start
 
     _WhenShown(window, after_first_paint)
     return app
 
 
-def _start_engine(app: TextDeskApp, engine: Engine, *, seed: bool) -> None:
-    """Seed (demo) and start the engine on the pool: its start-up may talk to Twilio."""
-    ctx = app.services.ctx
-    window = app.window
-
-    def start() -> None:
-        if seed:
-            demo_data.seed_demo(ctx)
-        engine.start()
-
-    def started(_result: object) -> None:
-        window.refresh_all()
-
-    def failed(sentence: str) -> None:
-        window.status.set_not_started("Sending engine could not start")
-        window.show_error(f"The sending engine could not start: {sentence}")
-
-    app.services.tasks.run(start, started, failed)
-
-
 class _WhenShown(QObject):
     """Runs `action` once the window has painted (or after `fallback_ms` if it never does):
-    seeding and the engine's start-up then do not compete with the first paint."""
+    seeding and the service's start then do not compete with the first paint."""
 
     def __init__(self, window: QWidget, action: Callable[[], None], fallback_ms: int = 1000):
         super().__init__(window)
@@ -282,10 +278,33 @@ def run_gui(db_url: str | None = None, demo: bool = False) -> int:
     try:
         while True:
             try:
-                app = build_app(db_url, demo=demo)
+                contexts = open_contexts(db_url, demo)
             except Exception as exc:
                 QMessageBox.critical(None, "TextDesk cannot start", describe_failure(exc))
                 return 1
+            working_url = contexts[0].db.url
+            if ask_running_window(working_url):
+                # One window per database: the open one came forward instead.
+                _close_contexts(contexts)
+                print("TextDesk is already open on this database: brought it forward.")
+                return 0
+            server = WindowServer(working_url)
+            server.listen()
+            try:
+                # The start-up measure paints and quits: it leaves no service behind.
+                app = build_app(
+                    db_url, demo=demo, contexts=contexts, start_services=not exit_after_paint
+                )
+            except Exception as exc:
+                server.close()
+                _close_contexts(contexts)
+                QMessageBox.critical(None, "TextDesk cannot start", describe_failure(exc))
+                return 1
+            server.raiseRequested.connect(app.window.bring_forward)
+            background = app.window.background
+            background.quitRequested.connect(qt_app.quit)
+            # With a tray the hidden window keeps the app alive; Quit ends it.
+            qt_app.setQuitOnLastWindowClosed(not background.tray.available)
             _install_excepthook(app.window)
             if exit_after_paint:
                 qt_app.installEventFilter(_FirstPaint(app.window))
@@ -295,6 +314,7 @@ def run_gui(db_url: str | None = None, demo: bool = False) -> int:
             finally:
                 restart = app.window.restart_requested
                 app.shutdown()
+                server.close()
             if not restart:
                 return code
             demo = False  # a restart after adding credentials leaves demo mode

@@ -261,17 +261,19 @@ class ChangeTracker:
     def _changed_leads(
         self, connection: Connection, before: Look, after: Look
     ) -> frozenset[int] | None:
+        newest = after.leads_updated
+        if newest is None:  # no leads left
+            self._recent_leads = {}
+            return None
         since = before.leads_updated
-        if since is None:
-            return None  # there were no leads: everything is new
-        found = self._leads_since(connection, since)
+        found = self._leads_since(connection, newest if since is None else min(since, newest))
         if len(found) > MAX_NAMED:
             self._recent_leads = {}
             return None
         named = frozenset(i for i, at in found.items() if self._recent_leads.get(i) != at)
         self._remember_leads(after, found)
-        if not named and after.leads != before.leads:
-            return None  # the count moved and nobody is named: say "reload"
+        if since is None or (not named and after.leads != before.leads):
+            return None  # there were none before, or the count moved and nobody is named
         return named
 
     @staticmethod

@@ -1,15 +1,25 @@
-"""What every screen of the window gets: the services context, the engine (None when it is
-not started), the Qt bridge of its callbacks, and the background task runner."""
+"""What every screen of the window gets: the services context, the bridge to the sending
+service (its change and status signals), and the background task runner.
+
+The window sends nothing itself: the sending service, a process of its own, does.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from desktop.services.core.context import Context
-from desktop.services.engine.engine import Engine
-from desktop.services.twilio.connection import Connection
 from desktop.ui.kit.bridge import EngineBridge
 from desktop.ui.kit.tasks import TaskRunner
+
+
+@dataclass(frozen=True)
+class ServiceConnection:
+    """The window has no connection to Twilio: the service has. This is what the window
+    knows of it: the sender used for a sequence that names none (in demo mode the
+    sandbox's number; otherwise the `sender` setting, which screens read themselves)."""
+
+    default_sender: str = ""
 
 
 @dataclass
@@ -17,11 +27,12 @@ class AppServices:
     ctx: Context
     tasks: TaskRunner
     bridge: EngineBridge
-    engine: Engine | None = None
-    connection: Connection | None = None
+    connection: ServiceConnection | None = None
     demo: bool = False
 
     def poke_engine(self) -> None:
-        """After a user action (new sequence, resume...): let the engine act at once."""
-        if self.engine is not None:
-            self.engine.run_now()
+        """After a user action that gives the service work (new sequence, resume, new
+        settings). The running service picks it up at its next dispatch tick (1 s) by
+        itself; this only makes sure it runs: one that failed to start is tried again now
+        instead of after its back-off."""
+        self.bridge.wake()

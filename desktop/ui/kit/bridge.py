@@ -1,45 +1,97 @@
-"""Engine callbacks (called on APScheduler threads) turned into Qt signals.
+"""The window's link to the sending service, as Qt signals the screens connect to.
 
-The bridge lives on the GUI thread; emitting from another thread makes Qt queue the call,
-so slots always run on the GUI thread.
+The service sends in its own process; the window learns what changed from the database
+(ChangeWatcher, off the GUI thread) and keeps the service running (ServiceKeeper). Screens
+only see these signals:
+
+- `sequencesChanged(list)`: ids of sequences whose status, counts or messages changed.
+- `leadsChanged(object)`: a frozenset of lead ids whose row changed (an opt-out by STOP, an
+  edit, a delete, new leads), or None when too much changed to name: reload.
+- `historyChanged(object)`: a frozenset of lead ids whose history (messages, their states,
+  replies) changed, or None: any.
+- `statusChanged(object)`: a SendingStatus, every couple of seconds.
+
+A bridge without a watcher (`EngineBridge(None)`, widget tests) never emits on its own.
+Signals are queued from the watcher's thread, so slots always run on the GUI thread.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from collections.abc import Callable
 
-from desktop.services.engine.engine import Engine, EngineStatus
+from PySide6.QtCore import QObject, Signal
+
+from desktop.services.reports.changes import Changes, Look
+from desktop.ui.kit.sending_status import Phase, SendingStatus
+from desktop.ui.kit.service_keeper import ServiceKeeper
+from desktop.ui.kit.watcher import ChangeWatcher
 
 
 class EngineBridge(QObject):
     sequencesChanged = Signal(list)  # sequence ids
-    statusChanged = Signal(object)  # EngineStatus
+    leadsChanged = Signal(object)  # frozenset[int] | None
+    historyChanged = Signal(object)  # frozenset[int] | None (lead ids)
+    statusChanged = Signal(object)  # SendingStatus
+    announced = Signal(str)  # short news for the status bar
+    loginEntryChanged = Signal(object)  # bool: the login entry is present
 
-    def __init__(self, engine: Engine | None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        watcher: ChangeWatcher | None = None,
+        keeper: ServiceKeeper | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.engine = engine
-        if engine is not None:
-            engine.subscribe(self._on_change)
-        # Engine status (rate, next poll) is cheap: one counter query, refreshed each second.
-        self._timer = QTimer(self)
-        self._timer.setInterval(1000)
-        self._timer.timeout.connect(self._emit_status)
-        if engine is not None:
-            self._timer.start()
+        self.watcher = watcher
+        self.keeper = keeper
+        self.look: Look | None = None
+        self._started = False
+        if watcher is not None:
+            watcher.looked.connect(self._on_look)
+        if keeper is not None:
+            keeper.statusChanged.connect(self.statusChanged)
+            keeper.announced.connect(self.announced)
+            keeper.loginEntryChanged.connect(self.loginEntryChanged)
 
-    def _on_change(self, sequence_ids: set[int]) -> None:
-        self.sequencesChanged.emit(sorted(sequence_ids))
+    @property
+    def status(self) -> SendingStatus:
+        if self.keeper is None:
+            return SendingStatus(Phase.UNKNOWN)
+        return self.keeper.status
 
-    def _emit_status(self) -> None:
-        if self.engine is None:
+    def start(self) -> None:
+        """Follow the database and start the service (after the window's first paint)."""
+        if self._started:
             return
-        try:
-            status: EngineStatus = self.engine.status()
-        except Exception:  # a locked or busy database must not stop the timer
+        self._started = True
+        if self.watcher is not None:
+            self.watcher.start()
+        if self.keeper is not None:
+            self.keeper.start()
+
+    def wake(self) -> None:
+        if self.keeper is not None:
+            self.keeper.wake()
+
+    def stop_sending(self, done: Callable[[bool, str], None]) -> None:
+        if self.keeper is None:
+            done(True, "The sending service is not followed by this window.")
             return
-        self.statusChanged.emit(status)
+        self.keeper.stop_sending(done)
+
+    def _on_look(self, look: Look, changes: Changes) -> None:
+        self.look = look
+        if changes.sequences:
+            self.sequencesChanged.emit(sorted(changes.sequences))
+        if changes.leads != frozenset():
+            self.leadsChanged.emit(changes.leads)
+        if changes.histories != frozenset():
+            self.historyChanged.emit(changes.histories)
 
     def detach(self) -> None:
-        self._timer.stop()
-        if self.engine is not None:
-            self.engine.unsubscribe(self._on_change)
+        """Start nothing more and stop following (the window is closing). The service
+        itself keeps running: closing the window never stops sending."""
+        if self.keeper is not None:
+            self.keeper.hold()
+        if self.watcher is not None:
+            self.watcher.stop()

@@ -6,10 +6,23 @@ of patching QMessageBox or QFileDialog: the edge of the world is faked, nothing 
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+
+class QuitChoice(enum.Enum):
+    """What happens to the messages still waiting when TextDesk closes."""
+
+    KEEP_SENDING = "keep"  # the service goes on in the background (the default)
+    STOP_SENDING = "stop"  # the service stops until TextDesk is opened again
+    CANCEL = "cancel"  # TextDesk stays open
+
+
+KEEP_TEXT = "&Keep sending in the background"
+STOP_TEXT = "&Stop sending until TextDesk is opened again"
 
 
 class Prompts:
@@ -51,6 +64,30 @@ class Prompts:
         Prompts.last_folder = path.parent
         return path if path.suffix else path.with_suffix(".csv")
 
-
     def inform(self, parent: QWidget | None, title: str, text: str) -> None:
         QMessageBox.information(parent, title, text)
+
+    def ask_quit(self, parent: QWidget | None, waiting: str) -> QuitChoice:
+        """Closing TextDesk with messages still to go out (`waiting`, in words): keep
+        sending in the background (default, Enter), stop sending, or stay (Esc)."""
+        box = QMessageBox(parent)
+        box.setObjectName("quitQuestion")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Close TextDesk")
+        box.setText(f"There are {waiting}.")
+        box.setInformativeText(
+            "TextDesk can keep sending them in the background while its window is closed, "
+            "and you can open it again at any time to follow them."
+        )
+        keep = box.addButton(KEEP_TEXT, QMessageBox.ButtonRole.AcceptRole)
+        stop = box.addButton(STOP_TEXT, QMessageBox.ButtonRole.DestructiveRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(cancel)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is keep:
+            return QuitChoice.KEEP_SENDING
+        if clicked is stop:
+            return QuitChoice.STOP_SENDING
+        return QuitChoice.CANCEL

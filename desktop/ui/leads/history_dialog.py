@@ -34,6 +34,7 @@ from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.delegates import StatusBadgeDelegate
 from desktop.ui.kit.formatting import format_full_time, format_time, plural
 from desktop.ui.kit.notify import Notifier
+from desktop.ui.kit.refresh import Refresher
 from desktop.ui.kit.theme import BUCKET_SWATCHES
 from desktop.ui.leads.history_model import FROM, MESSAGE, STATUS, STEP, TIME, LeadHistoryModel
 
@@ -137,15 +138,38 @@ class LeadHistoryDialog(QDialog):
         layout.addWidget(splitter, 1)
         layout.addWidget(buttons)
 
+        # Live: a new state of one of this lead's messages, a reply or an opt-out (by the
+        # sending service, in another process) reloads it, coalesced, off the GUI thread.
         ctx = services.ctx
-        services.tasks.run(lambda: history.lead_history(ctx, lead_id), self._apply, self._failed)
+        self.refresher = Refresher(
+            services.tasks,
+            lambda _ids: history.lead_history(ctx, lead_id),
+            self._apply,
+            on_error=self._failed,
+            parent=self,
+        )
+        services.bridge.historyChanged.connect(self._on_history_changed)
+        self.refresher.request_now()
+
+    def refresh(self) -> None:
+        self.refresher.request()
+
+    def _on_history_changed(self, lead_ids: frozenset[int] | None) -> None:
+        if lead_ids is None or self.lead_id in lead_ids:
+            self.refresher.request()
 
     def _apply(self, found: LeadHistory) -> None:
         if self._closed:
             return
+        first = self.history is None
+        kept = self.selected_entry()
         self.history = found
         self.setWindowTitle(f"History — {found.name}")
         self.title.setText(f"{found.name}  ·  {found.phone}")
+        while (item := self.flags.takeAt(0)) is not None:  # a reload shows them as they are
+            if (badge := item.widget()) is not None:
+                badge.hide()
+                badge.deleteLater()
         if found.opted_out:
             self.flags.addWidget(_badge("Opted out", "#c62828", "#fdecea"))
         if found.deleted:
@@ -158,6 +182,10 @@ class LeadHistoryDialog(QDialog):
         if errors:
             parts.append(plural(errors, "error"))
         self.summary.setText(" · ".join(parts) if found.entries else "Nothing sent yet.")
+        if not first:
+            self._reselect(kept)
+            self.loaded.emit()
+            return
         # Few rows: give the explanation panel the room the table does not need.
         table_height = min(80 + 32 * self.model.rowCount(), 360)
         total = sum(self.splitter.sizes())
@@ -177,7 +205,21 @@ class LeadHistoryDialog(QDialog):
 
     def done(self, result: int) -> None:
         self._closed = True
+        self.refresher.stop()
         super().done(result)
+
+    def _reselect(self, kept: HistoryEntry | None) -> None:
+        """After a reload, the row the user had selected stays selected (its panel shows the
+        new state); without one, the latest row is."""
+        rows = range(self.model.rowCount())
+        key = _entry_key(kept) if kept is not None else None
+        row = next((r for r in rows if _entry_key(self.model.entry(r)) == key), None)
+        if row is None and kept is None and self.model.rowCount():
+            row = self.model.rowCount() - 1
+        if row is not None:
+            self.view.selectRow(row)
+            entry = self.model.entry(row)
+            self.details.setHtml(details_html(entry, now=self.services.ctx.now()))
 
     def _on_selection(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()
@@ -188,6 +230,13 @@ class LeadHistoryDialog(QDialog):
     def selected_entry(self) -> HistoryEntry | None:
         rows = self.view.selectionModel().selectedRows()
         return self.model.entry(rows[0].row()) if rows else None
+
+
+def _entry_key(entry: HistoryEntry) -> tuple[object, ...]:
+    """The same message (or reply) across reloads: its time moves as it is handed off."""
+    if entry.direction == "outbound":
+        return ("outbound", entry.sequence_id, entry.step)
+    return ("inbound", entry.time, entry.body)
 
 
 def details_html(entry: HistoryEntry, *, now: datetime) -> str:

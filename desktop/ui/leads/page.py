@@ -156,6 +156,7 @@ class LeadsPage(QWidget):
         find.activated.connect(self.search_edit.setFocus)
 
         self._update_actions()
+        services.bridge.leadsChanged.connect(self._on_leads_changed)
         self.refresh()
 
     # -- loading -----------------------------------------------------------------------
@@ -164,6 +165,39 @@ class LeadsPage(QWidget):
         """Reload the tags and the first page (after an import or a change elsewhere)."""
         self._load_tags()
         self.model.reload()
+
+    def _on_leads_changed(self, ids: frozenset[int] | None) -> None:
+        """Leads changed in another process (a STOP reply opted one out, `textdesk leads
+        import`): the rows on screen are read again and updated in place, so the owner
+        keeps their place; a different count (leads added or gone) reloads."""
+        model = self.model
+        if model.total is None:
+            return  # loading: the page being read is new anyway
+        if ids is None:
+            self.refresh()
+            return
+        shown = [model.lead_at(row).id for row in model.rows_of(ids)]
+        ctx, search, tag, loaded = self.services.ctx, model.search, model.tag, model.rowCount()
+
+        def read() -> tuple[int, dict[int, leads.LeadRow]]:
+            count = leads.count_leads(ctx, search=search, tag=tag)
+            if not shown:
+                return count, {}
+            rows = leads.list_leads(ctx, search=search, tag=tag, offset=0, limit=loaded)
+            return count, {lead.id: lead for lead in rows}
+
+        def apply(result: tuple[int, dict[int, leads.LeadRow]]) -> None:
+            count, fresh = result
+            if count != model.total:
+                self.refresh()
+                return
+            for row in model.rows_of(shown):
+                lead = fresh.get(model.lead_at(row).id)
+                if lead is not None:
+                    model.replace_row(row, lead)
+            self._update_actions()
+
+        run_for(self, self.services.tasks, read, apply, self._show_error)
 
     def stop(self) -> None:
         """Start no new query (the window is closing): a search waiting for the pause in

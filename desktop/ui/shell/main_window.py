@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__
-from desktop.services.engine.engine import EngineStatus
 from desktop.services.reports import exports as reports
 from desktop.ui.dashboard.bulk_sequences import BulkSequencesWidget
 from desktop.ui.dashboard.dock import DashboardDock
@@ -35,8 +34,10 @@ from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.formatting import plural
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.prompts import Prompts
+from desktop.ui.kit.sending_status import Phase, SendingStatus
 from desktop.ui.kit.theme import STYLE_SHEET
 from desktop.ui.leads.page import LeadsPage
+from desktop.ui.shell.background import BackgroundControls
 from desktop.ui.shell.banner import NoticeArea
 from desktop.ui.shell.status_bar import EngineStatusBar
 
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         settings_services: AppServices | None = None,
         prompts: Prompts | None = None,
         registry: list[DashboardWidgetSpec] | None = None,
+        tray: bool | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
@@ -92,8 +94,12 @@ class MainWindow(QMainWindow):
         )
         self.setTabPosition(Qt.DockWidgetArea.AllDockWidgetAreas, QTabWidget.TabPosition.North)
 
-        self.status = EngineStatusBar(self, clock=services.ctx.now)
+        self.status = EngineStatusBar(self)
         self.setStatusBar(self.status)
+        # The tray, Pause all sending, start at login, and what closing and quitting do.
+        self.background = BackgroundControls(
+            self, services, self.settings_services, self.prompts, self.notifier, tray=tray
+        )
         self.notices = NoticeArea()
         self.notice_bar = QToolBar("Notices")
         self.notice_bar.setObjectName("noticeBar")
@@ -131,6 +137,7 @@ class MainWindow(QMainWindow):
         self.notifier.workStarted.connect(self.status.begin_work)
         self.notifier.workFinished.connect(self.status.end_work)
         services.bridge.statusChanged.connect(self.on_engine_status)
+        services.bridge.announced.connect(lambda text: self.status.showMessage(text, 8000))
         if services.demo:
             self.notices.show_notice(
                 "demo",
@@ -173,7 +180,7 @@ class MainWindow(QMainWindow):
             "Twilio account, sending rate, quiet hours (Ctrl+,)",
         )  # fmt: skip
         self.settings_action.setShortcuts([QKeySequence("Ctrl+,"), QKeySequence("Ctrl+Shift+S")])
-        self.quit_action = self._action("&Quit", self.close, QKeySequence.StandardKey.Quit)
+        self.quit_action = self.background.quit_action
         self.refresh_action = self._action(
             "&Refresh", self.refresh_all, QKeySequence.StandardKey.Refresh, "Reload everything (F5)"
         )
@@ -199,6 +206,8 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.export_summary_action)
         file_menu.addSeparator()
         file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addActions([self.background.pause_action, self.background.login_action])
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         view_menu = menu.addMenu("&View")
@@ -306,7 +315,11 @@ class MainWindow(QMainWindow):
 
     def request_restart(self) -> None:
         self.restart_requested = True
-        self.close()
+        self.background.quit_now()  # the service goes on; the new window follows it
+
+    def bring_forward(self) -> None:
+        """Show and raise this window (a second `textdesk` on the same database asked)."""
+        self.background.open_window()
 
     def open_import(self) -> QWidget | None:
         """The import wizard, opened by the Leads page so the page reloads after it."""
@@ -344,7 +357,7 @@ class MainWindow(QMainWindow):
 
     # -- engine ----------------------------------------------------------------------------
 
-    def on_engine_status(self, status: EngineStatus) -> None:
+    def on_engine_status(self, status: SendingStatus) -> None:
         self.status.update_status(status)
         if status.problem:
             self.notices.show_notice(
@@ -352,6 +365,21 @@ class MainWindow(QMainWindow):
                 f"Sending is having trouble: {status.problem}. TextDesk keeps trying; nothing "
                 "is lost.",
                 "error",
+            )
+        elif status.phase == Phase.RESTARTING:
+            self.notices.show_notice(
+                "engine",
+                "The sending service stopped unexpectedly. TextDesk is starting it again; "
+                "no message is sent twice.",
+                "info",
+            )
+        elif status.phase == Phase.STOPPED and status.note:
+            self.notices.show_notice(
+                "engine",
+                status.note,
+                "error",
+                action_text="&Try again",
+                action=self.services.poke_engine,
             )
         else:
             self.notices.clear("engine")
@@ -364,11 +392,14 @@ class MainWindow(QMainWindow):
         self.stopped = True
         self.dashboard.stop()
         self.leads_page.stop()
+        self.background.tray.remove()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.notices.updateGeometry()  # wrapped notices need the new width
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.background.handle_close(event):
+            return  # hidden to the tray, or the user is asked first
         self.stop()
         super().closeEvent(event)

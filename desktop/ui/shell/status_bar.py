@@ -1,6 +1,8 @@
-"""The status bar: is the engine sending, when it next checks statuses, what waits, how fast.
+"""The status bar: what the sending service does, what waits, how fast it goes, and that
+sending continues when the window is closed.
 
-Fed by EngineBridge.statusChanged once a second; long work (exports) shows a busy bar here.
+Fed by EngineBridge.statusChanged every couple of seconds (read off the GUI thread); long
+work (exports) shows a busy bar here.
 """
 
 from __future__ import annotations
@@ -8,18 +10,16 @@ from __future__ import annotations
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStatusBar, QWidget
 
-from desktop.services.engine.engine import EngineStatus
-from desktop.ui.kit.formatting import Clock, format_in
+from desktop.ui.kit.sending_status import BACKGROUND_NOTE, Activity, Phase, SendingStatus
 from desktop.ui.kit.theme import dot_icon
 
 RUNNING, STOPPED, TROUBLE = "#34a853", "#9aa0a6", "#d93025"
 
 
 class EngineStatusBar(QStatusBar):
-    def __init__(self, parent: QWidget | None = None, *, clock: Clock) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusBar")
-        self._clock = clock  # the services' clock: the next check is counted from its now
         self.setSizeGripEnabled(True)
         self._work: dict[int, str] = {}
 
@@ -37,15 +37,24 @@ class EngineStatusBar(QStatusBar):
         self.busy.hide()
 
         self.dot = QLabel()
-        self.engine_label = QLabel("Sending engine not started")
+        self.engine_label = QLabel("Sending service not started")
         self.engine_label.setObjectName("engineStateLabel")
-        self.poll_label = QLabel("")
-        self.poll_label.setObjectName("nextPollLabel")
+        self.background_label = QLabel(BACKGROUND_NOTE)
+        self.background_label.setObjectName("backgroundLabel")
+        self.background_label.setToolTip(
+            "The sending service is a program of its own: it sends, follows replies and "
+            "delivery, and stops by itself when nothing is left. Quit from the File menu "
+            "or the tray icon to choose whether it keeps going."
+        )
+        self.background_label.hide()
         self.queue_label = QLabel("In-queue: –")
         self.queue_label.setObjectName("inQueueLabel")
         self.queue_label.setToolTip(
             "Messages waiting for their send time, quiet hours or a rate slot"
         )
+        self.outbox_label = QLabel("")
+        self.outbox_label.setObjectName("outboxLabel")
+        self.outbox_label.setToolTip("Awaiting response from destination carrier")
         self.rate_label = QLabel("")
         self.rate_label.setObjectName("sendRateLabel")
         self.rate_label.setToolTip("Messages handed to Twilio per second, over the last 10 seconds")
@@ -57,38 +66,38 @@ class EngineStatusBar(QStatusBar):
         engine_layout.addWidget(self.engine_label)
         self._set_dot(STOPPED)
         self.addPermanentWidget(self.busy)
-        for widget in (engine, self.poll_label, self.queue_label, self.rate_label):
+        for widget in (
+            engine,
+            self.background_label,
+            self.queue_label,
+            self.outbox_label,
+            self.rate_label,
+        ):
             self.addPermanentWidget(widget)
-        self.last_status: EngineStatus | None = None
+        self.last_status: SendingStatus | None = None
 
     def _set_dot(self, color: str) -> None:
         self.dot.setPixmap(dot_icon(color).pixmap(QSize(10, 10)))
 
-    def update_status(self, status: EngineStatus) -> None:
+    def update_status(self, status: SendingStatus) -> None:
         self.last_status = status
-        running = status.state == "running"
-        where = "demo sandbox" if status.demo else "Twilio"
-        if status.problem:
+        activity = status.activity
+        if activity == Activity.PROBLEM:
             self._set_dot(TROUBLE)
-            self.engine_label.setText(f"Sending engine: problem ({where})")
-            self.engine_label.setToolTip(status.problem)
-        elif running:
+        elif status.phase in (Phase.RUNNING, Phase.ELSEWHERE):
             self._set_dot(RUNNING)
-            self.engine_label.setText(f"Sending engine running ({where})")
-            self.engine_label.setToolTip("")
         else:
             self._set_dot(STOPPED)
-            self.engine_label.setText("Sending engine stopped")
-            self.engine_label.setToolTip("")
-        if running and status.next_poll_at is not None:
-            delta = status.next_poll_at - self._clock()
-            self.poll_label.setText(f"Next status check {format_in(delta)}")
-        else:
-            self.poll_label.setText("")
-        self.queue_label.setText(f"In-queue: {status.in_queue:,}")
-        self.rate_label.setText(f"{status.send_rate:.1f} msg/s" if running else "")
+        self.engine_label.setText(status.headline())
+        self.engine_label.setToolTip(status.details())
+        self.background_label.setVisible(status.phase == Phase.RUNNING)
+        known = status.phase != Phase.UNKNOWN
+        self.queue_label.setText(f"In-queue: {status.in_queue:,}" if known else "In-queue: –")
+        self.outbox_label.setText(f"Outbox: {status.outbox:,}" if status.outbox else "")
+        sending = status.phase in (Phase.RUNNING, Phase.ELSEWHERE) and status.send_rate > 0
+        self.rate_label.setText(f"{status.send_rate:.1f} msg/s" if sending else "")
 
-    def set_not_started(self, text: str = "Sending engine not started") -> None:
+    def set_not_started(self, text: str = "Sending service not started") -> None:
         self._set_dot(STOPPED)
         self.engine_label.setText(text)
 

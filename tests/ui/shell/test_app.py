@@ -1,5 +1,6 @@
 """The composition root and the main window: demo or real mode, the separate demo database,
-keyboard access, live counts from a running engine, errors shown as sentences."""
+keyboard access, the sending service's state and problems, errors shown as sentences.
+(The window with a real sending service: test_service_window.py.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,14 +16,9 @@ from PySide6.QtWidgets import QMessageBox, QTableView
 
 import desktop.app as app_module
 from desktop.app import FIRST_PAINT_MARK, TextDeskApp, build_app, run_gui
-from desktop.sandbox import SandboxConfig
-from desktop.services.core.context import Context
-from desktop.services.engine.engine import EngineStatus
-from desktop.services.sequences import builder
-from desktop.services.status.vocabulary import Bucket
 from desktop.ui.dashboard.bulk_sequences import BulkSequencesWidget
-from tests.engine_helpers import fast_settings
-from tests.helpers import add_leads
+from desktop.ui.kit.sending_status import Phase, SendingStatus
+from tests.ui.shell.test_status_bar import HOLDER
 
 ROOT = Path(__file__).resolve().parents[3]
 SID = "AC" + "1" * 32
@@ -67,7 +62,7 @@ def test_without_credentials_the_app_is_a_demo_on_its_own_database(
     for name in ("dashboardDock", "bulkSequencesWidget", "leadsDock"):
         assert window.findChild(object, name) is not None, name
     assert window.findChild(QTableView, "bulkSequencesTable") is not None
-    assert window.status.engine_label.text() == "Sending engine not started"
+    assert window.status.engine_label.text() == "Sending service not started"
 
 
 def test_with_credentials_the_app_sends_for_real(
@@ -104,8 +99,19 @@ def test_keyboard_opens_the_composer_and_refreshes(qtbot, apps, db_url: str) -> 
 def test_engine_problems_show_as_a_notice_that_clears(qtbot, apps, db_url: str) -> None:
     window = build(apps, db_url).window
 
-    def status(problem: str | None) -> EngineStatus:
-        return EngineStatus("running", True, datetime.now(UTC), 12, 2.5, problem)
+    def status(problem: str | None, phase: Phase = Phase.RUNNING, note: str = "") -> SendingStatus:
+        return SendingStatus(
+            phase,
+            True,
+            HOLDER,
+            12,
+            12,
+            0,
+            0,
+            2.5,
+            problem if phase == Phase.RUNNING else None,
+            note,
+        )
 
     window.on_engine_status(status("sending: the database is busy in another program"))
     text = window.notices.texts()["engine"]
@@ -114,7 +120,18 @@ def test_engine_problems_show_as_a_notice_that_clears(qtbot, apps, db_url: str) 
     assert window.status.rate_label.text() == "2.5 msg/s"
     window.on_engine_status(status(None))
     assert "engine" not in window.notices.texts()
-    assert window.status.engine_label.text() == "Sending engine running (demo sandbox)"
+    assert window.status.engine_label.text() == "Sending to demo sandbox in the background"
+    # Gone without being asked: the notice says it is being started again.
+    window.on_engine_status(status(None, Phase.RESTARTING))
+    assert "starting it again" in window.notices.texts()["engine"]
+    # A start that failed: the sentence, and a way to try again now.
+    window.on_engine_status(status(None, Phase.STOPPED, "The sending service could not start."))
+    banner = window.notices.banner("engine")
+    assert banner is not None and banner.action_button is not None
+    assert banner.text == "The sending service could not start."
+    assert banner.action_button.text() == "&Try again"
+    window.on_engine_status(status(None))
+    assert "engine" not in window.notices.texts()
 
 
 def test_an_unexpected_exception_becomes_a_sentence(
@@ -143,35 +160,6 @@ def test_a_damaged_database_stops_the_start_with_a_sentence(
     )
     assert run_gui(f"sqlite:///{bad}") == 1
     assert shown and "damaged" in shown[0] and "Traceback" not in shown[0]
-
-
-def test_counts_update_live_while_the_engine_sends(qtbot, apps, db_url: str) -> None:
-    ctx = Context.open(db_url, demo=True)  # the demo's database, as demo mode creates it
-    fast_settings(ctx)
-    add_leads(ctx, 12)
-    sequence_id = builder.create_sequence(
-        ctx,
-        "Live",
-        [builder.StepSpec("Hello! Reply STOP to opt out")],
-        builder.LeadSelection(all=True),
-    ).sequence_id
-    ctx.close()
-    app = build(apps, db_url, demo=True, start_services=True, sandbox_config=SandboxConfig.fast())
-    bulk: BulkSequencesWidget = app.window.bulk_sequences
-
-    def counts() -> dict[Bucket, int]:
-        row = bulk.model.row_of(sequence_id)
-        return {} if row is None else dict(bulk.model.summary(row).counts.buckets)
-
-    qtbot.waitUntil(lambda: counts().get(Bucket.IN_QUEUE) == 12 or bool(counts()), timeout=5000)
-    qtbot.waitUntil(
-        lambda: counts().get(Bucket.IN_QUEUE) == 0 and counts().get(Bucket.OUTBOX) == 0,
-        timeout=20_000,
-    )
-    final = counts()
-    assert final[Bucket.SENT] > 0 and sum(final.values()) == 12
-    assert bulk.refresher.completed > 1  # updated as it went, not only once at the end
-    qtbot.waitUntil(lambda: "running" in app.window.status.engine_label.text(), timeout=5000)
 
 
 def test_textdesk_gui_paints_its_window(tmp_path: Path) -> None:

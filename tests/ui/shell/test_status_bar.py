@@ -1,34 +1,93 @@
-"""The status bar counts down to the next status check on the services' clock."""
+"""The status bar says what the sending service does, that sending continues when the
+window is closed, and what waits; the tray's words come from the same status."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime
 
-import pytest
-
-from desktop.services.engine.engine import EngineStatus
+from desktop.services.engine.leases import Holder
+from desktop.ui.kit.sending_status import (
+    BACKGROUND_NOTE,
+    Activity,
+    Phase,
+    RateMeter,
+    SendingStatus,
+)
 from desktop.ui.shell.status_bar import EngineStatusBar
-from tests.clocks import RunningClock
+
+HOLDER = Holder(
+    "+15005550006", "abc", "desk", 4242, "service", datetime.now(UTC), datetime.now(UTC)
+)
 
 
-def running(next_poll_in: timedelta, clock: RunningClock) -> EngineStatus:
-    return EngineStatus(
-        state="running",
-        demo=True,
-        next_poll_at=clock() + next_poll_in,
-        in_queue=3,
-        send_rate=1.0,
-        problem=None,
-    )
+def status(phase: Phase, **fields: object) -> SendingStatus:
+    fields.setdefault("holder", HOLDER if phase in (Phase.RUNNING, Phase.ELSEWHERE) else None)
+    return SendingStatus(phase, demo=True, **fields)  # type: ignore[arg-type]
 
 
-@pytest.mark.clock
-def test_next_status_check_counts_from_the_services_clock(qtbot, clock: RunningClock) -> None:
-    # The test clock is hours or days away from the machine's: reading the real time here
-    # would show a countdown in hours, or none at all.
-    bar = EngineStatusBar(clock=clock)
+def test_sending_says_it_goes_on_when_the_window_closes(qtbot) -> None:
+    bar = EngineStatusBar()
     qtbot.addWidget(bar)
-    bar.update_status(running(timedelta(seconds=30), clock))
-    assert bar.poll_label.text() == "Next status check in 30 s"
-    bar.update_status(running(timedelta(minutes=10), clock))
-    assert bar.poll_label.text() == "Next status check in 10 min"
+    bar.show()
+    bar.update_status(status(Phase.RUNNING, in_queue=120, waiting=120, outbox=7, send_rate=4.25))
+    assert bar.engine_label.text() == "Sending to demo sandbox in the background"
+    assert "pid 4242" in bar.engine_label.toolTip()
+    assert BACKGROUND_NOTE in bar.engine_label.toolTip()
+    assert bar.background_label.isVisible()
+    assert bar.background_label.text() == "Sending continues when this window is closed."
+    assert bar.queue_label.text() == "In-queue: 120"
+    assert bar.outbox_label.text() == "Outbox: 7"
+    assert bar.rate_label.text() == "4.2 msg/s"
+
+
+def test_each_phase_has_its_words(qtbot) -> None:
+    bar = EngineStatusBar()
+    qtbot.addWidget(bar)
+    bar.show()
+    bar.update_status(status(Phase.RUNNING, outbox=3))
+    assert bar.engine_label.text() == "Sending service running: following 3 messages"
+    bar.update_status(status(Phase.RUNNING))
+    assert bar.engine_label.text() == "Sending service running: nothing waiting"
+    bar.update_status(status(Phase.STARTING))
+    assert bar.engine_label.text() == "Starting the sending service…"
+    assert not bar.background_label.isVisible()
+    bar.update_status(status(Phase.RESTARTING, waiting=5))
+    assert bar.engine_label.text() == "The sending service stopped: starting it again…"
+    worker = Holder("+1", "def", "Desk-2", 77, "worker", datetime.now(UTC), datetime.now(UTC))
+    bar.update_status(status(Phase.ELSEWHERE, holder=worker, waiting=5, send_rate=1.0))
+    assert bar.engine_label.text() == "Sending from another program (pid 77 on Desk-2)"
+    assert bar.engine_label.toolTip().startswith("The worker with pid 77 on Desk-2")
+    note = "The sending service could not start: no sender. TextDesk tries again in 5 s."
+    bar.update_status(status(Phase.STOPPED, note=note))
+    assert bar.engine_label.text() == "Sending service not running"
+    assert bar.engine_label.toolTip() == note
+    assert bar.rate_label.text() == ""
+
+
+def test_the_tray_words_follow_the_activity() -> None:
+    sending = status(Phase.RUNNING, waiting=12, send_rate=2.0)
+    assert sending.activity == Activity.SENDING
+    assert sending.tray_text() == "TextDesk: sending, 12 messages waiting, 2.0 per second"
+    idle = status(Phase.RUNNING, scheduled=1)
+    assert idle.activity == Activity.IDLE
+    assert idle.tray_text() == "TextDesk: idle, 1 sequence scheduled"
+    assert status(Phase.RUNNING).tray_text() == "TextDesk: idle, nothing waiting"
+    trouble = status(Phase.RUNNING, waiting=3, problem="Twilio refused the credentials")
+    assert trouble.activity == Activity.PROBLEM
+    assert trouble.tray_text() == "TextDesk: problem. Twilio refused the credentials"
+    gone = status(Phase.STOPPED, waiting=3, note="The sending service could not start: x.")
+    assert gone.activity == Activity.PROBLEM
+    assert gone.waiting_sentence() == "3 messages waiting to be sent"
+    both = status(Phase.RUNNING, waiting=28, scheduled=1)
+    assert both.waiting_sentence() == "28 messages waiting to be sent and 1 sequence scheduled"
+
+
+def test_the_rate_is_read_from_the_counters_over_ten_seconds() -> None:
+    meter = RateMeter(window=10.0)
+    assert meter.add(0, at=0.0) == 0.0
+    assert meter.add(20, at=2.0) == 10.0
+    assert meter.add(40, at=4.0) == 10.0
+    for second in range(6, 30, 2):
+        rate = meter.add(40, at=float(second))
+    assert rate == 0.0  # nothing handed off for ten seconds
+    assert meter.add(10, at=31.0) == 0.0  # a deleted sequence: counting starts again

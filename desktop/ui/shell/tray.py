@@ -1,0 +1,115 @@
+"""The tray icon: TextDesk keeps sending after its window is closed, and this says so.
+
+Where the platform has a system tray, closing the window hides it and the icon stays, its
+tooltip and badge showing the engine's state (sending, idle, problem); its menu offers Open,
+Pause all sending and Quit (the window's own actions, so their shortcuts and enabled states
+are shared). Without a tray there is no icon; the window's File menu holds the same actions
+and closing the window asks what should happen to the waiting messages instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, QPointF, Qt
+from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from desktop.paths import app_icon_path
+from desktop.ui.kit.sending_status import Activity, SendingStatus
+
+BADGES = {Activity.SENDING: "#34a853", Activity.IDLE: "#9aa0a6", Activity.PROBLEM: "#d93025"}
+HIDDEN_NOTE = (
+    "TextDesk keeps sending in the background. Click this icon to open it again, or choose "
+    "Quit from its menu."
+)
+
+
+def badged_icon(activity: Activity, size: int = 64) -> QIcon:
+    """The app icon with a dot in the corner: green sending, grey idle, red problem."""
+    pixmap = QIcon(str(app_icon_path())).pixmap(size, size)
+    if pixmap.isNull():
+        pixmap = QPixmap(size, size)
+        pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    radius = size * 0.2
+    center = QPointF(size - radius - 1, size - radius - 1)
+    painter.setPen(QColor("white"))
+    painter.setBrush(QColor(BADGES[activity]))
+    painter.drawEllipse(center, radius, radius)
+    painter.end()
+    return QIcon(pixmap)
+
+
+class SendingTray(QObject):
+    def __init__(
+        self,
+        open_action: QAction,
+        actions: Sequence[QAction | None],
+        parent: QObject | None = None,
+        *,
+        available: bool | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.open_action = open_action
+        self.menu = QMenu()
+        self.menu.setObjectName("trayMenu")
+        for action in actions:
+            if action is None:
+                self.menu.addSeparator()
+            else:
+                self.menu.addAction(action)
+        self.menu.setDefaultAction(open_action)
+        self.activity: Activity | None = None
+        self.tooltip = "TextDesk"
+        self.told_hidden = False
+        self.removed = False
+        if available is None:
+            available = QSystemTrayIcon.isSystemTrayAvailable()
+        self.icon: QSystemTrayIcon | None = None
+        if available:
+            self.icon = QSystemTrayIcon(badged_icon(Activity.IDLE), self)
+            self.icon.setToolTip(self.tooltip)
+            self.icon.setContextMenu(self.menu)
+            self.icon.activated.connect(self._on_activated)
+            self.icon.show()
+
+    @property
+    def available(self) -> bool:
+        return self.icon is not None
+
+    def update(self, status: SendingStatus) -> None:
+        self.tooltip = status.tray_text()
+        activity = status.activity
+        if self.icon is None:
+            self.activity = activity
+            return
+        self.icon.setToolTip(self.tooltip)
+        if activity != self.activity:
+            self.icon.setIcon(badged_icon(activity))
+        self.activity = activity
+
+    def tell_hidden(self) -> None:
+        """Once per session: the window is gone but the icon stays, and sending goes on."""
+        if self.icon is None or self.told_hidden:
+            return
+        self.told_hidden = True
+        self.icon.showMessage("TextDesk", HIDDEN_NOTE, QSystemTrayIcon.MessageIcon.Information)
+
+    def _on_activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason in (
+            QSystemTrayIcon.ActivationReason.Trigger,
+            QSystemTrayIcon.ActivationReason.DoubleClick,
+        ):
+            self.open_action.trigger()
+
+    def remove(self) -> None:
+        """Take the icon away (the window's process is ending); safe to call twice."""
+        if self.removed:
+            return
+        self.removed = True
+        if self.icon is not None:
+            self.icon.hide()
+            self.icon.setContextMenu(None)  # type: ignore[arg-type]
+        self.menu.deleteLater()
