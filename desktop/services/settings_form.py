@@ -103,6 +103,23 @@ FIELDS: dict[str, Field] = {
             "30s",
         ),
         Field(
+            "twilio_api_key",
+            "API &key SID",
+            "The API key SID",
+            "Recommended instead of the auth token: create an API key in the Twilio Console "
+            "(Account, API keys & tokens); it starts with SK.",
+            "SK…",
+        ),
+        Field("twilio_api_secret", "API key s&ecret", "The API key secret", ""),
+        Field(
+            "suppress_dead_numbers",
+            "Skip &dead numbers",
+            "Skip dead numbers",
+            "on: numbers that could not take a text (unknown, landline) are left out of new "
+            "sequences; off: they are texted again.",
+            "on",
+        ),
+        Field(
             "start_at_login",
             "Start at &login",
             "Start at login",

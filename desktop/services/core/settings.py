@@ -133,6 +133,20 @@ def _login_switch(text: str) -> bool | None:
     return LOGIN_CHOICES[value]
 
 
+def _switch(key: str) -> Callable[[str], bool]:
+    """An on/off setting."""
+
+    def parse(text: str) -> bool:
+        value = text.strip().lower()
+        if value in ("on", "yes", "true", "1"):
+            return True
+        if value in ("off", "no", "false", "0"):
+            return False
+        raise UserError(f"{key} must be on or off, not {text.strip()[:20]!r}")
+
+    return parse
+
+
 # Credential parsers never quote the value they refuse: it may be a secret, and the
 # sentence goes to the screen and the log.
 
@@ -270,6 +284,12 @@ _ALL_SPECS = (
     SettingSpec("price_per_segment", "0.0079", _price, "Price per message segment (USD)"),
     SettingSpec("default_region", "US", _region, "Country for numbers without +code"),
     SettingSpec("start_at_login", "auto", _login_switch, "Start the sending service at login"),
+    SettingSpec(
+        "suppress_dead_numbers",
+        "on",
+        _switch("suppress_dead_numbers"),
+        "Leave numbers that cannot take texts out of new sequences",
+    ),
 )
 SPECS: dict[str, SettingSpec] = {spec.key: spec for spec in _ALL_SPECS}
 
@@ -293,6 +313,7 @@ class Config:
     default_region: str
     # None ("auto"): on while a sequence is scheduled or running (the window applies it).
     start_at_login: bool | None = None
+    suppress_dead_numbers: bool = True
 
     @property
     def credential_kind(self) -> Literal["api_key", "auth_token"] | None:
