@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from desktop.models.base import Base, UTCDateTime, utcnow
@@ -31,6 +31,9 @@ class Lead(Base):
     # The number's region spans time zones whose sending windows never overlap: its messages
     # wait until the owner gives the lead a time zone.
     timezone_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The lead's own fields beyond the ones above ({"company": "Acme"}), keyed by merge-field
+    # name (desktop.services.leads.custom_fields); NULL when it has none.
+    custom_fields: Mapped[dict[str, str] | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
