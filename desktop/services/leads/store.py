@@ -1,141 +1,57 @@
-"""Leads: listing, soft delete, opt-out/in and tags. Import from CSV is in leads_import."""
+"""Leads: soft delete, opt-out/in, tags, and undoing what the engine marked (a dead
+number, a time zone needed). Reading lists is in listing, adding and editing one lead in
+lead_form, import from CSV in importer; the names callers know are re-exported here.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
 
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from desktop.models import Lead, LeadTag, Message
 from desktop.services.core.context import Context
 from desktop.services.core.errors import NotFound, UserError
+from desktop.services.leads.listing import (
+    LeadRow,
+    LeadShow,
+    LeadSort,
+    all_tags,
+    count_leads,
+    custom_field_names,
+    flag_counts,
+    get_lead,
+    list_leads,
+)
+from desktop.services.leads.tags import normalize_tag, split_tags
 from desktop.services.status.transitions import bump_counters, cancel_pending
+from desktop.services.status.vocabulary import Bucket
 
-
-def normalize_tag(tag: str) -> str:
-    cleaned = " ".join((tag or "").split()).lower()
-    if not cleaned:
-        raise UserError("a tag cannot be empty")
-    if len(cleaned) > 64:
-        raise UserError(f"a tag can have at most 64 characters: {cleaned[:20]!r}…")
-    return cleaned
-
-
-def split_tags(text: str) -> list[str]:
-    """Tags written in one cell: `vip; spring, walk-in` -> three tags."""
-    parts = text.replace(";", ",").replace("|", ",").split(",")
-    return sorted({normalize_tag(p) for p in parts if p.strip()})
-
-
-@dataclass(frozen=True)
-class LeadRow:
-    """A detached lead for display and JSON."""
-
-    id: int
-    phone: str
-    first_name: str
-    last_name: str
-    email: str
-    tags: tuple[str, ...]
-    timezone: str
-    opted_out: bool
-    deleted: bool
-
-    @property
-    def full_name(self) -> str:
-        return " ".join(p for p in (self.first_name, self.last_name) if p)
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "phone": self.phone,
-            "first_name": self.first_name,
-            "last_name": self.last_name,
-            "email": self.email,
-            "tags": list(self.tags),
-            "timezone": self.timezone,
-            "opted_out": self.opted_out,
-        }
-
-    @staticmethod
-    def of(lead: Lead) -> LeadRow:
-        return LeadRow(
-            id=lead.id,
-            phone=lead.phone,
-            first_name=lead.first_name,
-            last_name=lead.last_name,
-            email=lead.email,
-            tags=tuple(lead.tag_names),
-            timezone=lead.timezone,
-            opted_out=lead.opted_out,
-            deleted=lead.deleted_at is not None,
-        )
-
-
-def _filtered(
-    query: Select[Any], search: str | None, tag: str | None, include_deleted: bool
-) -> Select[Any]:
-    if not include_deleted:
-        query = query.where(Lead.deleted_at.is_(None))
-    if tag:
-        query = query.where(
-            Lead.id.in_(select(LeadTag.lead_id).where(LeadTag.tag == normalize_tag(tag)))
-        )
-    if search and search.strip():
-        like = f"%{search.strip()}%"
-        query = query.where(
-            or_(
-                Lead.phone.ilike(like),
-                Lead.first_name.ilike(like),
-                Lead.last_name.ilike(like),
-                Lead.email.ilike(like),
-            )
-        )
-    return query
-
-
-def list_leads(
-    ctx: Context,
-    *,
-    search: str | None = None,
-    tag: str | None = None,
-    include_deleted: bool = False,
-    offset: int = 0,
-    limit: int | None = None,
-) -> list[LeadRow]:
-    with ctx.db.read() as session:
-        query = _filtered(select(Lead), search, tag, include_deleted).order_by(Lead.id)
-        query = query.offset(offset).limit(limit)
-        return [LeadRow.of(lead) for lead in session.scalars(query)]
-
-
-def count_leads(
-    ctx: Context,
-    *,
-    search: str | None = None,
-    tag: str | None = None,
-    include_deleted: bool = False,
-) -> int:
-    with ctx.db.read() as session:
-        query = _filtered(select(func.count(Lead.id)), search, tag, include_deleted)
-        return int(session.scalar(query) or 0)
-
-
-def all_tags(ctx: Context) -> list[tuple[str, int]]:
-    """Every tag with how many live leads carry it."""
-    with ctx.db.read() as session:
-        rows = session.execute(
-            select(LeadTag.tag, func.count())
-            .join(Lead, Lead.id == LeadTag.lead_id)
-            .where(Lead.deleted_at.is_(None))
-            .group_by(LeadTag.tag)
-            .order_by(LeadTag.tag)
-        ).all()
-    return [(tag, count) for tag, count in rows]
+__all__ = [
+    "LeadRow",
+    "LeadShow",
+    "LeadSort",
+    "all_tags",
+    "count_leads",
+    "custom_field_names",
+    "delete_leads",
+    "find_by_phone",
+    "flag_counts",
+    "get_lead",
+    "list_leads",
+    "mark_reachable",
+    "normalize_tag",
+    "opt_out",
+    "release_held",
+    "restore_leads",
+    "set_opted_out",
+    "set_tags",
+    "set_timezone",
+    "split_tags",
+    "suppress_dead_numbers",
+]
 
 
 def _require(session: Session, ids: Sequence[int]) -> list[Lead]:
@@ -227,3 +143,100 @@ def set_tags(
 
 def find_by_phone(session: Session, phone: str) -> Lead | None:
     return session.scalar(select(Lead).where(Lead.phone == phone))
+
+
+# -- undoing what the engine marked ---------------------------------------------------------
+
+
+def suppress_dead_numbers(ctx: Context) -> bool:
+    """The setting suppress_dead_numbers: leads with a dead-number mark are left out of new
+    sequences. On when the key is missing (a version of the settings without it) or
+    unreadable: texting numbers known to be dead costs money and carrier reputation."""
+    try:
+        return bool(ctx.settings.get("suppress_dead_numbers"))
+    except UserError:
+        return True
+
+
+def mark_reachable(ctx: Context, ids: Sequence[int]) -> int:
+    """Clear the dead-number mark (the owner knows the number works again, or fixed it);
+    the leads are in new sequences again. Returns how many had a mark."""
+    with ctx.db.write() as session:
+        leads = [lead for lead in _require(session, ids) if lead.dead_number_code is not None]
+        for lead in leads:
+            lead.dead_number_code = None
+            lead.dead_number_at = None
+        return len(leads)
+
+
+def release_held(session: Session, lead_ids: Sequence[int], now: datetime) -> int:
+    """Make due now the waiting messages of these leads that the engine held for a time
+    zone. Returns how many.
+
+    A held message was pushed into the future while it was due; a message whose time has
+    simply not come (a later start, a step's delay) keeps its time: a message is released
+    only when it would be due now without the hold (first step: the sequence's start;
+    later steps: the previous step's hand-off plus the step's delay).
+    """
+    from desktop.models import Sequence as SequenceRow
+    from desktop.models import Step
+
+    waiting = session.execute(
+        select(Message.id, Message.sequence_id, Message.lead_id, Message.step_position)
+        .add_columns(SequenceRow.start_at, Step.delay_seconds)
+        .join(SequenceRow, SequenceRow.id == Message.sequence_id)
+        .join(Step, Step.id == Message.step_id)
+        .where(
+            Message.lead_id.in_(list(lead_ids)),
+            Message.bucket == Bucket.IN_QUEUE.value,
+            Message.claimed_at.is_(None),
+            Message.scheduled_for > now,
+        )
+    ).all()
+    if not waiting:
+        return 0
+    went_out: dict[tuple[int, int, int], datetime] = {}
+    for sequence_id, lead_id, position, handed, final in session.execute(
+        select(
+            Message.sequence_id,
+            Message.lead_id,
+            Message.step_position,
+            Message.handed_off_at,
+            Message.final_at,
+        ).where(
+            Message.lead_id.in_(list(lead_ids)),
+            Message.sequence_id.in_({row.sequence_id for row in waiting}),
+        )
+    ):
+        moment = handed or final
+        if moment is not None:
+            went_out[(sequence_id, lead_id, position)] = moment
+    due: list[int] = []
+    for row in waiting:
+        natural: datetime
+        if row.step_position == 0:
+            natural = row.start_at
+        else:
+            previous = went_out.get((row.sequence_id, row.lead_id, row.step_position - 1))
+            if previous is None:
+                continue
+            natural = previous + timedelta(seconds=row.delay_seconds)
+        if natural <= now:
+            due.append(row.id)
+    if due:
+        session.execute(update(Message).where(Message.id.in_(due)).values(scheduled_for=now))
+    return len(due)
+
+
+def set_timezone(ctx: Context, ids: Sequence[int], timezone: str) -> int:
+    """Give leads a time zone (a name from time_zones.canonical_zone, or "" for "from the
+    number"): the time-zone-needed flag is cleared and their held messages are due at once
+    (the engine then checks the sending window in that zone). Returns how many messages
+    were released."""
+    now = ctx.now()
+    with ctx.db.write() as session:
+        leads = _require(session, ids)
+        for lead in leads:
+            lead.timezone = timezone
+            lead.timezone_needed = False
+        return release_held(session, [lead.id for lead in leads], now)

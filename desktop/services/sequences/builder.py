@@ -24,7 +24,8 @@ from desktop.models import Lead, LeadTag, Message, Sequence, SequenceCounter, St
 from desktop.services.core.context import Context
 from desktop.services.core.errors import NotFound, UserError
 from desktop.services.core.processes import this_process
-from desktop.services.leads.store import normalize_tag
+from desktop.services.leads.custom_fields import as_pairs
+from desktop.services.leads.store import normalize_tag, suppress_dead_numbers
 from desktop.services.sequences import compliance
 from desktop.services.status.rules import SequenceFacts, sequence_status
 from desktop.services.status.vocabulary import Bucket, SequenceStatus
@@ -80,10 +81,12 @@ class Recipient(NamedTuple):
     first_name: str
     last_name: str
     email: str
+    custom: tuple[tuple[str, str], ...] = ()  # the lead's custom fields ({company})
 
     def merge_values(self) -> dict[str, str]:
         full = " ".join(p for p in (self.first_name, self.last_name) if p)
         return {
+            **dict(self.custom),  # the standard fields below win over a same-named one
             "first_name": self.first_name,
             "last_name": self.last_name,
             "full_name": full,
@@ -101,6 +104,7 @@ class Preflight:
     excluded_deleted: int
     compliance: compliance.ComplianceResult
     problems: list[str] = field(default_factory=list)  # block creation
+    excluded_dead: int = 0  # a dead-number mark, while suppress_dead_numbers is on
 
     @property
     def warnings(self) -> list[str]:
@@ -120,11 +124,13 @@ class CreateResult:
     excluded_deleted: int
     warnings: tuple[str, ...] = ()
     reminders: tuple[str, ...] = ()
+    excluded_dead: int = 0
 
 
 def _selection_query(selection: LeadSelection) -> Any:
     query = select(Lead.id, Lead.phone, Lead.first_name, Lead.last_name, Lead.email)
     query = query.add_columns(Lead.opted_out, Lead.deleted_at)
+    query = query.add_columns(Lead.dead_number_code, Lead.custom_fields)
     if selection.ids is not None:
         query = query.where(Lead.id.in_(selection.ids))
     elif selection.tag:
@@ -133,30 +139,55 @@ def _selection_query(selection: LeadSelection) -> Any:
     return query.order_by(Lead.id)
 
 
-def select_recipients(
-    session: Session, selection: LeadSelection
-) -> tuple[list[Recipient], int, int]:
+class Chosen(NamedTuple):
+    """The recipients of a selection and the leads left out, counted by reason."""
+
+    recipients: list[Recipient]
+    opted_out: int
+    deleted: int
+    dead: int  # a dead-number mark, while suppress_dead_numbers is on
+
+
+def choose_recipients(
+    session: Session, selection: LeadSelection, *, suppress_dead: bool = True
+) -> Chosen:
     recipients: list[Recipient] = []
-    opted_out = deleted = 0
+    opted_out = deleted = dead = 0
     seen: set[int] = set()
-    for lead_id, phone, first, last, email, is_opted_out, deleted_at in session.execute(
-        _selection_query(selection)
-    ):
+    rows = session.execute(_selection_query(selection))
+    for lead_id, phone, first, last, email, is_opted_out, deleted_at, dead_code, custom in rows:
         seen.add(lead_id)
         if deleted_at is not None:
             deleted += 1
         elif is_opted_out:
             opted_out += 1
+        elif dead_code is not None and suppress_dead:
+            dead += 1
         else:
-            recipients.append(Recipient(lead_id, phone, first, last, email))
+            fields = as_pairs(custom) if custom else ()
+            recipients.append(Recipient(lead_id, phone, first, last, email, fields))
     if selection.ids is not None:
         missing = sorted(set(selection.ids) - seen)
         if missing:
             raise NotFound(f"no lead with id {', '.join(map(str, missing[:10]))}")
-    return recipients, opted_out, deleted
+    return Chosen(recipients, opted_out, deleted, dead)
 
 
-def _check_steps(steps: list[StepSpec]) -> list[str]:
+def select_recipients(
+    session: Session, selection: LeadSelection, *, suppress_dead: bool = True
+) -> tuple[list[Recipient], int, int]:
+    """The recipients and the opted-out and deleted counts (dead numbers are left out when
+    `suppress_dead`; choose_recipients counts them too)."""
+    chosen = choose_recipients(session, selection, suppress_dead=suppress_dead)
+    return chosen.recipients, chosen.opted_out, chosen.deleted
+
+
+def custom_fields_of(recipients: list[Recipient]) -> frozenset[str]:
+    """The custom fields these leads carry: merge fields a step may use."""
+    return frozenset(name for r in recipients if r.custom for name, _ in r.custom)
+
+
+def _check_steps(steps: list[StepSpec], custom: frozenset[str] = frozenset()) -> list[str]:
     problems: list[str] = []
     if not steps:
         problems.append("a sequence needs at least one step")
@@ -169,7 +200,7 @@ def _check_steps(steps: list[StepSpec]) -> list[str]:
             problems.append(
                 f"step {number} has {len(step.body)} characters; the limit is {MAX_BODY_CHARS}"
             )
-        template = parse_template(step.body)
+        template = parse_template(step.body, custom)
         problems.extend(f"step {number}: {p}" for p in template.problems)
         problems.extend(f"step {number}: {p}" for p in validate_media_urls(step.media_urls))
         if step.delay < timedelta(0):
@@ -194,9 +225,13 @@ def _check_rendered_lengths(steps: list[StepSpec], recipients: list[Recipient]) 
         "email": max(len(r.email) for r in recipients),
         "phone": max(len(r.phone) for r in recipients),
     }
+    custom = custom_fields_of(recipients)
+    for r in recipients:
+        for name, value in r.custom:
+            longest[name] = max(longest.get(name, 0), len(value))
     limit = MAX_BODY_CHARS
     for number, step in enumerate(steps, start=1):
-        template = parse_template(step.body)
+        template = parse_template(step.body, custom)
         bound = len(step.body) + sum(longest.get(f, 0) for f in template.fields)
         if not template.fields or bound <= limit:
             continue
@@ -212,19 +247,23 @@ def _check_rendered_lengths(steps: list[StepSpec], recipients: list[Recipient]) 
 
 def preflight(ctx: Context, steps: list[StepSpec], selection: LeadSelection) -> Preflight:
     """Who would get the sequence, and every reason it could not or should not start."""
-    problems = _check_steps(steps)
+    suppress_dead = suppress_dead_numbers(ctx)
     with ctx.db.read() as session:
-        recipients, opted_out, deleted = select_recipients(session, selection)
+        recipients, opted_out, deleted, dead = choose_recipients(
+            session, selection, suppress_dead=suppress_dead
+        )
+    problems = _check_steps(steps, custom_fields_of(recipients))
     if not problems:
         problems.extend(_check_rendered_lengths(steps, recipients))
     if not recipients:
+        gone = f", {dead} with a number that cannot receive texts" if dead else ""
         problems.append(
             f"no leads to send to in {selection.describe()} "
-            f"({opted_out} opted out, {deleted} deleted)"
+            f"({opted_out} opted out, {deleted} deleted{gone})"
         )
     result = compliance.check_sequence([s.body for s in steps], (r.phone for r in recipients))
     problems.extend(f.message for f in result.refusals)
-    return Preflight(recipients, opted_out, deleted, result, problems)
+    return Preflight(recipients, opted_out, deleted, result, problems, excluded_dead=dead)
 
 
 def create_sequence(
@@ -289,11 +328,12 @@ def create_sequence(
         excluded_deleted=check.excluded_deleted,
         warnings=tuple(check.warnings),
         reminders=tuple(check.reminders),
+        excluded_dead=check.excluded_dead,
     )
 
 
 def _bodies(template_text: str, recipients: list[Recipient]) -> Iterator[str]:
-    template = parse_template(template_text)
+    template = parse_template(template_text, custom_fields_of(recipients))
     if not template.fields:
         yield from (template_text for _ in recipients)  # nothing to merge: one body for all
         return

@@ -10,8 +10,10 @@ from typing import Final
 
 from desktop.services.core.wording import shorten
 
-#: Merge fields a template may use. Values are looked up under these names.
+#: Merge fields every lead has. Values are looked up under these names. A lead's custom
+#: fields ({company}) are known too where the caller names them: see `parse_template`.
 KNOWN_FIELDS: Final[tuple[str, ...]] = ("first_name", "last_name", "full_name", "email", "phone")
+NO_CUSTOM_FIELDS: Final[frozenset[str]] = frozenset()
 # Spellings people type naturally; folded onto the canonical names.
 _FIELD_ALIASES: Final[dict[str, str]] = {
     "firstname": "first_name",
@@ -104,7 +106,14 @@ def _lookup(values: Mapping[str, str | None], name: str) -> str:
     return value
 
 
-def _parse_field(raw: str, position: int, problems: list[str]) -> str | _Field:
+def known_fields(custom: frozenset[str] = NO_CUSTOM_FIELDS) -> tuple[str, ...]:
+    """The standard merge fields, then the custom ones the leads carry, by name."""
+    return KNOWN_FIELDS + tuple(sorted(custom - set(KNOWN_FIELDS)))
+
+
+def _parse_field(
+    raw: str, position: int, problems: list[str], custom: frozenset[str]
+) -> str | _Field:
     inner = raw[1:-1]
     name_text, _, fallback = inner.partition("|")
     name = _canonical_name(name_text)
@@ -112,11 +121,11 @@ def _parse_field(raw: str, position: int, problems: list[str]) -> str | _Field:
     if not name:
         problems.append(f"Empty merge field {shown} at position {position + 1}: sent as typed.")
         return raw
-    known = name in KNOWN_FIELDS
+    known = name in KNOWN_FIELDS or name in custom
     if not known:
         problems.append(
             f"Unknown merge field {shown} at position {position + 1}: it is sent as typed. "
-            f"Known fields: {', '.join(KNOWN_FIELDS)}."
+            f"Known fields: {', '.join(known_fields(custom))}."
         )
     return _Field(name=name, fallback=fallback.strip(), raw=raw, known=known)
 
@@ -125,8 +134,12 @@ _SPECIAL = re.compile(r"[{}]")
 
 
 @lru_cache(maxsize=512)
-def parse_template(template: str) -> Template:
-    """Compile ``template`` once; cached, since the same step renders for every lead."""
+def parse_template(template: str, custom: frozenset[str] = NO_CUSTOM_FIELDS) -> Template:
+    """Compile ``template`` once; cached, since the same step renders for every lead.
+
+    ``custom`` names the custom fields the leads carry (canonical names such as
+    ``company``): they are known fields too; a lead without one gets the fallback or "".
+    """
     parts: list[str | _Field] = []
     problems: list[str] = []
     literal: list[str] = []
@@ -158,7 +171,7 @@ def parse_template(template: str) -> Template:
                 literal.append(ch)
                 i = j + 1
                 continue
-            field = _parse_field(template[j : close + 1], j, problems)
+            field = _parse_field(template[j : close + 1], j, problems, custom)
             if isinstance(field, str):
                 literal.append(field)
             else:
@@ -170,7 +183,11 @@ def parse_template(template: str) -> Template:
     return Template(template, tuple(p for p in parts if p != ""), tuple(problems))
 
 
-def render(template: str | Template, values: Mapping[str, str | None]) -> str:
+def render(
+    template: str | Template,
+    values: Mapping[str, str | None],
+    custom: frozenset[str] = NO_CUSTOM_FIELDS,
+) -> str:
     """Convenience: parse (cached) and render in one call."""
-    compiled = template if isinstance(template, Template) else parse_template(template)
+    compiled = template if isinstance(template, Template) else parse_template(template, custom)
     return compiled.render(values)

@@ -140,3 +140,16 @@ def test_escaped_text_renders_to_itself(text: str) -> None:
     template = parse_template(escaped)
     assert template.problems == () and template.fields == ()
     assert template.render({}) == text
+
+
+def test_custom_fields_are_known_where_the_leads_carry_them() -> None:
+    plain = parse_template("Hi {company|there}")
+    assert plain.unknown_fields == ("company",)
+    assert plain.render({"company": "Acme"}) == "Hi {company|there}"  # sent as typed
+    custom = parse_template("Hi {Company|there}", frozenset({"company"}))
+    assert custom.problems == () and custom.fields == ("company",)
+    assert custom.render({"company": "Acme"}) == "Hi Acme"
+    assert custom.render({}) == "Hi there"  # a lead without it gets the fallback
+    unknown = parse_template("{store}", frozenset({"company"}))
+    assert unknown.problems[0].endswith("phone, company.")
+    assert render("{company}", {"company": "B"}, frozenset({"company"})) == "B"
