@@ -17,6 +17,12 @@ def register(sub: Any) -> None:
     imp = actions.add_parser("import", help="import leads from a CSV file")
     imp.add_argument("file", type=Path)
     imp.add_argument("--tag", type=tag, help="add this tag to every imported lead")
+    imp.add_argument(
+        "--overwrite",
+        action="store_true",
+        help="let the file replace the names, emails, time zones and custom fields of leads "
+        "already stored (by default only their empty fields are filled in)",
+    )
     imp.add_argument("--json", action="store_true")
     imp.set_defaults(handler=import_command)
     lst = actions.add_parser("list", help="list leads")
@@ -38,7 +44,7 @@ def import_command(args: argparse.Namespace) -> int:
     from desktop.services.leads.importer import import_leads
 
     with opened(args) as ctx:
-        report = import_leads(ctx, args.file, tag=args.tag)
+        report = import_leads(ctx, args.file, tag=args.tag, overwrite=args.overwrite)
     if args.json:
         print_json(report.as_json())
     else:

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Mapping
 
 from desktop.services.core.errors import UserError
+from desktop.services.leads.custom_fields import FIELDS_MAX, check_name
 
 # The fields a column can be mapped to. `full_name` is split on its first space.
 FIELDS = ("phone", "first_name", "last_name", "full_name", "email", "tags", "timezone")
@@ -94,4 +95,38 @@ def check_mapping(mapping: Mapping[str, int], column_count: int) -> dict[str, in
                 f"the {name} column ({column!r}) is not one of the file's {column_count} columns"
             )
         checked[name] = column
+    return checked
+
+
+def custom_columns(header: list[str], mapping: Mapping[str, int]) -> dict[str, int]:
+    """Custom field name -> column for the named columns that no field takes: a "Company"
+    column becomes the custom field `company`, usable in texts as {company}. A column named
+    like a field (a second "Phone") or with no usable name is left out; at most FIELDS_MAX."""
+    used = set(mapping.values())
+    found: dict[str, int] = {}
+    for column, text in enumerate(header):
+        if column in used or normalize_header(text) in _SYNONYMS:
+            continue
+        try:
+            name = check_name(text)
+        except UserError:
+            continue
+        found.setdefault(name, column)
+        if len(found) >= FIELDS_MAX:
+            break
+    return found
+
+
+def check_custom_columns(custom: Mapping[str, int], column_count: int) -> dict[str, int]:
+    """A user-chosen custom field mapping, validated; UserError names the first problem."""
+    checked: dict[str, int] = {}
+    for text, column in custom.items():
+        name = check_name(text)
+        if not isinstance(column, int) or not 0 <= column < column_count:
+            raise UserError(
+                f"the {name} column ({column!r}) is not one of the file's {column_count} columns"
+            )
+        checked[name] = column
+    if len(checked) > FIELDS_MAX:
+        raise UserError(f"a lead can have at most {FIELDS_MAX} custom fields")
     return checked

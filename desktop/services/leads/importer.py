@@ -1,32 +1,24 @@
 """Leads import from CSV, with a row-by-row report.
 
-The file is read as a stream and written in batches, each in its own write transaction: one
-query finds the batch's numbers that are already stored, new leads go in with one bulk insert,
-known ones are updated (non-empty cells win, empty cells keep what is stored, tags are added).
-A bad row is reported and skipped; only a file that cannot be read at all raises `UserError`.
-Reading the file (encoding, delimiter, header) is in csv_reader; the report in
-import_report.
+The file is read as a stream and written in batches, each in its own write transaction
+(import_writer): new leads are added; known ones only get their empty fields filled in and
+new tags, unless the caller asks to overwrite. Named columns that no field takes become
+custom fields ("Company" -> {company}) unless the caller chooses otherwise. A bad row is
+reported and skipped; only a file that cannot be read at all raises `UserError`. Reading the
+file (encoding, delimiter, header) is in csv_reader; the report in import_report.
 """
 
 from __future__ import annotations
 
 import re
 import time
-import zoneinfo
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, insert, select, update
-from sqlalchemy.orm import Session
-
-from desktop.models import Lead, LeadTag
 from desktop.services.core.context import Context
 from desktop.services.core.errors import UserError
 from desktop.services.core.phones import normalize_phone, undo_spreadsheet_float
-from desktop.services.leads.columns import check_mapping
+from desktop.services.leads.columns import check_custom_columns, check_mapping, custom_columns
 from desktop.services.leads.csv_reader import (
     CsvPreview,
     LineIssue,
@@ -35,54 +27,21 @@ from desktop.services.leads.csv_reader import (
     open_records,
     preview_csv,
 )
+from desktop.services.leads.custom_fields import VALUE_MAX
 from desktop.services.leads.import_report import ImportReport, ReportRow, RowStatus
-from desktop.services.leads.store import normalize_tag, restore_leads
+from desktop.services.leads.import_writer import Candidate, clip, write_batch
+from desktop.services.leads.lead_form import EMAIL_MAX, EMAIL_PATTERN, NAME_MAX, invalid_phone
+from desktop.services.leads.store import normalize_tag
+from desktop.services.leads.time_zones import canonical_zone
 
 DEFAULT_BATCH_SIZE = 2000
-LEADS = cast(Table, Lead.__table__)
-LEAD_TAGS = cast(Table, LeadTag.__table__)
-# The stored fields a row can fill in or overwrite.
-_MERGED = ("first_name", "last_name", "email", "timezone")
-# Column sizes of the leads table: a longer name is a bad row, not a silent cut.
-NAME_MAX = 100
-EMAIL_MAX = 254
-TZ_MAX = 64
-SHOWN_MAX = 40  # how much of a cell a report row or a message repeats
 
 ProgressCallback = Callable[[int, int], None]
 CancelCallback = Callable[[], bool]
 
-
-@dataclass(slots=True)
-class _Candidate:
-    """A row with a valid, first-seen number, waiting for its batch to be written."""
-
-    line: int
-    phone: str
-    e164: str
-    first_name: str
-    last_name: str
-    email: str
-    timezone: str
-    tags: list[str]
-    warnings: list[str]
-
-
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 _DIGITS_ONLY = re.compile(r"[\d\s().\-]+")
 _SCIENTIFIC = re.compile(r"\d(?:[.,]\d+)?[eE]\+?\d+")
 _FRACTION = re.compile(r"\d+[.,]\d+")  # one decimal mark: a float, not a dotted number
-
-
-@lru_cache(maxsize=1)
-def _known_zones() -> dict[str, str]:
-    """casefolded IANA name -> its spelling; empty where the system has no zone database
-    (Windows without the tzdata package), and then time zones are taken as written."""
-    return {name.casefold(): name for name in zoneinfo.available_timezones()}
-
-
-def _clip(text: str) -> str:
-    return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 1] + "…"
 
 
 def _split_cell_tags(text: str) -> tuple[list[str], list[str]]:
@@ -94,7 +53,7 @@ def _split_cell_tags(text: str) -> tuple[list[str], list[str]]:
             try:
                 tag = normalize_tag(part)
             except UserError:
-                rejected.append(_clip(part.strip()))
+                rejected.append(clip(part.strip()))
                 continue
             if tag not in tags:
                 tags.append(tag)
@@ -103,15 +62,22 @@ def _split_cell_tags(text: str) -> tuple[list[str], list[str]]:
 
 class _Importer:
     def __init__(
-        self, ctx: Context, preview: CsvPreview, columns: dict[str, int], extra_tag: str | None
+        self,
+        ctx: Context,
+        preview: CsvPreview,
+        columns: dict[str, int],
+        custom: dict[str, int],
+        extra_tag: str | None,
+        overwrite: bool,
     ) -> None:
         self.ctx = ctx
         self.region = str(ctx.settings.get("default_region"))
         self.columns = columns
+        self.custom = custom
+        self.overwrite = overwrite
         self.phone_column = columns["phone"]
         self.expected_columns = preview.column_count
         self.extra_tag = extra_tag
-        self.zones = _known_zones()
         self.first_seen: dict[str, int] = {}  # E.164 -> line that had it first
         self.recovered_lines = 0
         self.report = ImportReport(
@@ -130,9 +96,9 @@ class _Importer:
 
     def classify(
         self, line: int, cells: list[str] | None, problem: str, issue: LineIssue
-    ) -> ReportRow | _Candidate:
+    ) -> ReportRow | Candidate:
         def rejected(status: RowStatus, message: str, e164: str | None = None) -> ReportRow:
-            return ReportRow(line, status, _clip(phone), e164, None, message)
+            return ReportRow(line, status, clip(phone), e164, None, message)
 
         phone = ""
         if cells is not None and self.phone_column < len(cells):
@@ -179,16 +145,15 @@ class _Importer:
         self.first_seen[e164] = line
 
         email = self._cell(cells, "email")
-        if email and (len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email)):
-            warnings.append(f"The email {_clip(email)!r} is not valid and was left out.")
+        if email and (len(email) > EMAIL_MAX or not EMAIL_PATTERN.fullmatch(email)):
+            warnings.append(f"The email {clip(email)!r} is not valid and was left out.")
             email = ""
         timezone = self._cell(cells, "timezone")
         if timezone:
-            # Without a zone database (Windows lacking tzdata) take the name as written.
-            known = self.zones.get(timezone.casefold()) if self.zones else timezone[:TZ_MAX]
+            known = canonical_zone(timezone)
             if known is None:
                 warnings.append(
-                    f"The time zone {_clip(timezone)!r} is unknown and was ignored "
+                    f"The time zone {clip(timezone)!r} is unknown and was ignored "
                     "(use a name such as America/New_York)."
                 )
             timezone = known or ""
@@ -203,7 +168,21 @@ class _Importer:
                 f"This row was not valid {self.report.encoding} and was read as Windows-1252; "
                 "check its accented letters."
             )
-        return _Candidate(line, phone, e164, first, last, email, timezone, tags, warnings)
+        custom = self._custom(cells, warnings)
+        return Candidate(line, phone, e164, first, last, email, timezone, tags, warnings, custom)
+
+    def _custom(self, cells: list[str], warnings: list[str]) -> dict[str, str]:
+        values: dict[str, str] = {}
+        for name, column in self.custom.items():
+            value = " ".join(cells[column].split()) if column < len(cells) else ""
+            if len(value) > VALUE_MAX:
+                warnings.append(
+                    f"The {name} cell has {len(value)} characters (at most {VALUE_MAX}) "
+                    "and was left out."
+                )
+            elif value:
+                values[name] = value
+        return values
 
     def _phone(self, phone: str, warnings: list[str]) -> str | None:
         # The float form goes before the digit count below: "41555501650.0" has 11 digits
@@ -224,109 +203,25 @@ class _Importer:
         return e164
 
     def _invalid_phone_message(self, phone: str) -> str:
-        shown = _clip(phone)
+        shown = clip(phone)
         if _SCIENTIFIC.fullmatch(phone):
             return (
                 f"Skipped: {shown!r} is a number the spreadsheet shortened; format the phone "
                 "column as text and export the file again."
             )
-        return (
-            f"Skipped: {shown!r} is not a valid phone number (numbers without a + country "
-            f"code are read as {self.region} numbers)."
-        )
+        return f"Skipped: {invalid_phone(phone, self.region)}."
 
     # -- writing one batch -------------------------------------------------------------------
 
-    def write(self, entries: list[ReportRow | _Candidate]) -> None:
+    def write(self, entries: list[ReportRow | Candidate]) -> None:
         """Store a batch in one transaction, then add its report rows in file order."""
-        candidates = [entry for entry in entries if isinstance(entry, _Candidate)]
+        candidates = [entry for entry in entries if isinstance(entry, Candidate)]
         outcome: dict[int, ReportRow] = {}
         if candidates:
             with self.ctx.db.write() as session:
-                outcome = self._store(session, candidates)
+                outcome = write_batch(session, candidates, self.ctx.now(), self.overwrite)
         for entry in entries:
-            self.report.add(outcome[entry.line] if isinstance(entry, _Candidate) else entry)
-
-    def _store(self, session: Session, candidates: list[_Candidate]) -> dict[int, ReportRow]:
-        now = self.ctx.now()
-        c = LEADS.c
-        query = select(c.id, c.phone, *(c[name] for name in _MERGED), c.opted_out, c.deleted_at)
-        phones = [cand.e164 for cand in candidates]
-        found = {row.phone: row for row in session.execute(query.where(c.phone.in_(phones)))}
-        new = [cand for cand in candidates if cand.e164 not in found]
-        known = [(cand, found[cand.e164]) for cand in candidates if cand.e164 in found]
-        ids: dict[str, int] = {}
-        if new:
-            # Multi-row INSERT ... RETURNING, a few hundred rows a statement; no ORM objects.
-            result = session.execute(
-                insert(LEADS).returning(c.phone, c.id),
-                [
-                    {
-                        **{name: getattr(cand, name) for name in _MERGED},
-                        "phone": cand.e164,
-                        "opted_out": False,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for cand in new
-                ],
-            )
-            ids = {phone: lead_id for phone, lead_id in result}
-        deleted = [row.id for _, row in known if row.deleted_at is not None]
-        if deleted:
-            # Rare, so the ORM path: restore_leads keeps the sequences' counters right.
-            restore_leads(session, list(session.scalars(select(Lead).where(Lead.id.in_(deleted)))))
-            session.flush()
-        have_tags: set[tuple[int, str]] = set()
-        tagged = [row.id for cand, row in known if cand.tags]
-        if tagged:
-            tags = LEAD_TAGS.c
-            pairs = session.execute(select(tags.lead_id, tags.tag).where(tags.lead_id.in_(tagged)))
-            have_tags = {(pair.lead_id, pair.tag) for pair in pairs}
-        outcome: dict[int, ReportRow] = {}
-        tag_rows: list[dict[str, Any]] = []
-        for cand in new:
-            tag_rows.extend({"lead_id": ids[cand.e164], "tag": tag} for tag in cand.tags)
-            outcome[cand.line] = _stored_row(cand, RowStatus.CREATED, ids[cand.e164], "Created.")
-        updates: list[dict[str, Any]] = []
-        for cand, row in known:
-            # A filled cell that differs wins; an empty cell keeps what is stored.
-            stored = row._mapping
-            changed = [n for n in _MERGED if getattr(cand, n) not in ("", stored[n])]
-            added = [tag for tag in cand.tags if (row.id, tag) not in have_tags]
-            tag_rows.extend({"lead_id": row.id, "tag": tag} for tag in added)
-            if changed or added or row.deleted_at is not None:
-                values = {n: getattr(cand, n) if n in changed else stored[n] for n in _MERGED}
-                updates.append({"b_id": row.id, **{f"b_{n}": v for n, v in values.items()}})
-            status = RowStatus.UPDATED if row.deleted_at is None else RowStatus.RESTORED
-            message = _update_message(status, changed, added, row.opted_out)
-            outcome[cand.line] = _stored_row(cand, status, row.id, message)
-        if updates:
-            binds: dict[str, Any] = {name: bindparam(f"b_{name}") for name in _MERGED}
-            statement = update(LEADS).where(c.id == bindparam("b_id"))
-            session.execute(statement.values(**binds, updated_at=now), updates)
-        if tag_rows:
-            session.execute(insert(LEAD_TAGS), tag_rows)
-        return outcome
-
-
-def _stored_row(cand: _Candidate, status: RowStatus, lead_id: int, message: str) -> ReportRow:
-    if cand.warnings:
-        message = " ".join([message, *cand.warnings])
-    return ReportRow(
-        cand.line, status, _clip(cand.phone), cand.e164, lead_id, message, bool(cand.warnings)
-    )
-
-
-def _update_message(
-    status: RowStatus, changed: list[str], added: list[str], opted_out: bool
-) -> str:
-    head = "Already present" if status is RowStatus.UPDATED else "Was deleted; restored"
-    details = [f"updated {', '.join(n.replace('_', ' ') for n in changed)}"] if changed else []
-    if added:
-        details.append(f"added tag{'s' if len(added) > 1 else ''} {', '.join(added)}")
-    text = f"{head}; {'; '.join(details) or 'nothing new in this row'}."
-    return text + (" It stays opted out." if opted_out else "")
+            self.report.add(outcome[entry.line] if isinstance(entry, Candidate) else entry)
 
 
 def _columns(preview: CsvPreview, mapping: Mapping[str, int] | None) -> dict[str, int]:
@@ -336,7 +231,7 @@ def _columns(preview: CsvPreview, mapping: Mapping[str, int] | None) -> dict[str
     if "phone" not in columns:
         if mapping is not None:
             raise UserError("the column mapping has no phone column; choose one")
-        seen = ", ".join(repr(_clip(h)) for h in preview.header[:12]) or "none"
+        seen = ", ".join(repr(clip(h)) for h in preview.header[:12]) or "none"
         raise UserError(
             f"no phone column found in {preview.path.name} (columns: {seen}); name one "
             "'phone' or 'mobile', or choose it in the import window"
@@ -356,13 +251,18 @@ def import_leads(
     encoding: str | None = None,
     delimiter: str | None = None,
     has_header: bool | None = None,
+    custom: Mapping[str, int] | None = None,
+    overwrite: bool = False,
 ) -> ImportReport:
     """Import the leads of a CSV file; see the module docstring.
 
-    `mapping` (field -> 0-based column, fields as in csv_sniff.FIELDS) and `encoding`,
-    `delimiter`, `has_header` override what `preview_csv` detected. `progress(done, total)` is
-    called after every batch with the rows read so far and an estimate of all rows; when
-    `cancel()` returns True the import stops after the batch just written, which stays stored.
+    `mapping` (field -> 0-based column, fields as in columns.FIELDS) and `encoding`,
+    `delimiter`, `has_header` override what `preview_csv` detected. `custom` (custom field
+    name -> column) overrides the guess from the header (columns.custom_columns); `{}` keeps
+    no other column. `overwrite` lets a filled cell replace a stored value of an existing
+    lead (by default only empty fields are filled in). `progress(done, total)` is called
+    after every batch with the rows read so far and an estimate of all rows; when `cancel()`
+    returns True the import stops after the batch just written, which stays stored.
     """
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
@@ -372,10 +272,16 @@ def import_leads(
         path, max_rows=0, encoding=encoding, delimiter=delimiter, has_header=has_header
     )
     assert preview.format is not None
-    importer = _Importer(ctx, preview, _columns(preview, mapping), extra_tag)
+    columns = _columns(preview, mapping)
+    chosen = (
+        check_custom_columns(custom, preview.column_count)
+        if custom is not None
+        else custom_columns(preview.header, columns)
+    )
+    importer = _Importer(ctx, preview, columns, chosen, extra_tag, overwrite)
     report = importer.report
     estimate = preview.total_rows_estimate
-    entries: list[ReportRow | _Candidate] = []
+    entries: list[ReportRow | Candidate] = []
     done = line = reported = 0
     header_pending = preview.has_header
     records = open_records(preview.path, preview.format)

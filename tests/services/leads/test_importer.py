@@ -282,13 +282,44 @@ def test_duplicates_point_to_the_first_line(ctx: Context, tmp_path: Path) -> Non
     assert leads_by_phone(ctx)["+14155550100"].first_name == "A"  # the later rows change nothing
 
 
-def test_existing_lead_is_updated_and_empty_cells_keep_values(ctx: Context, tmp_path: Path) -> None:
+def test_existing_lead_gets_empty_fields_filled_and_keeps_the_others(
+    ctx: Context, tmp_path: Path
+) -> None:
+    import_leads(ctx, write(tmp_path, HEADER + "+14155550100,Ann,Lee,,vip,America/Chicago\n"))
+    report = import_leads(
+        ctx,
+        write(tmp_path, HEADER + "+14155550100,,Smith,ann@example.com,new,\n", name="2.csv"),
+    )
+    row = report.rows[0]
+    assert row.status is RowStatus.UPDATED
+    assert row.message == (
+        "Already present; updated email; added tag new; kept the stored last name (the file "
+        "has another; import with “overwrite” to replace it)."
+    )
+    lead = leads_by_phone(ctx)["+14155550100"]
+    assert (lead.first_name, lead.last_name, lead.email, lead.timezone) == (
+        "Ann",
+        "Lee",
+        "ann@example.com",
+        "America/Chicago",
+    )
+    assert lead.tags == ("new", "vip")
+
+    again = import_leads(ctx, write(tmp_path, HEADER + "+14155550100,Ann,,,,\n", name="3.csv"))
+    assert again.rows[0].message == "Already present; nothing new in this row."
+
+
+def test_overwrite_replaces_filled_fields_and_empty_cells_keep_values(
+    ctx: Context, tmp_path: Path
+) -> None:
     import_leads(
         ctx,
         write(tmp_path, HEADER + "+14155550100,Ann,Lee,ann@example.com,vip,America/Chicago\n"),
     )
     report = import_leads(
-        ctx, write(tmp_path, HEADER + "+14155550100,,Smith,,new,\n", name="second.csv")
+        ctx,
+        write(tmp_path, HEADER + "+14155550100,,Smith,,new,\n", name="second.csv"),
+        overwrite=True,
     )
     row = report.rows[0]
     assert row.status is RowStatus.UPDATED
@@ -300,10 +331,6 @@ def test_existing_lead_is_updated_and_empty_cells_keep_values(ctx: Context, tmp_
         "ann@example.com",
         "America/Chicago",
     )
-    assert lead.tags == ("new", "vip")
-
-    again = import_leads(ctx, write(tmp_path, HEADER + "+14155550100,Ann,,,,\n", name="3.csv"))
-    assert again.rows[0].message == "Already present; nothing new in this row."
 
 
 def test_soft_deleted_lead_is_restored_and_counters_follow(ctx: Context, tmp_path: Path) -> None:

@@ -72,7 +72,7 @@ def test_a_bad_file_shows_the_report(qtbot, services, tmp_path) -> None:
         ("5", "Duplicate"),
         ("7", "No number"),
     ]
-    assert "'12' is not a valid phone number" in shown[0][3]
+    assert "“12” is not a valid phone number (numbers without a + country code" in shown[0][3]
     assert "line 2 already has this number" in shown[2][3]
     page.attention_only.setChecked(False)
     assert page.model.rowCount() == report.total == 5
