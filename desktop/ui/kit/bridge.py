@@ -13,18 +13,26 @@ only see these signals:
 
 A bridge without a watcher (`EngineBridge(None)`, widget tests) never emits on its own.
 Signals are queued from the watcher's thread, so slots always run on the GUI thread.
+
+While the service sends 100 messages a second every look finds something new, and each
+emission costs the screens a query and a repaint: changes are merged and emitted at most
+every `emit_every_ms` (the first after a quiet spell at once), which halves the window's
+repaints while a sequence goes out and still shows a change within a second.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.services.reports.changes import Changes, Look
 from desktop.ui.kit.sending_status import Phase, SendingStatus
 from desktop.ui.kit.service_keeper import ServiceKeeper
 from desktop.ui.kit.watcher import ChangeWatcher
+
+EMIT_EVERY_MS = 500
 
 
 class EngineBridge(QObject):
@@ -40,12 +48,20 @@ class EngineBridge(QObject):
         watcher: ChangeWatcher | None = None,
         keeper: ServiceKeeper | None = None,
         parent: QObject | None = None,
+        *,
+        emit_every_ms: int = EMIT_EVERY_MS,
     ) -> None:
         super().__init__(parent)
         self.watcher = watcher
         self.keeper = keeper
         self.look: Look | None = None
         self._started = False
+        self._pending: Changes | None = None
+        self._emitted_at = 0.0
+        self._emit_every = emit_every_ms / 1000
+        self._later = QTimer(self)
+        self._later.setSingleShot(True)
+        self._later.timeout.connect(self._emit_pending)
         if watcher is not None:
             watcher.looked.connect(self._on_look)
         if keeper is not None:
@@ -81,6 +97,20 @@ class EngineBridge(QObject):
 
     def _on_look(self, look: Look, changes: Changes) -> None:
         self.look = look
+        if changes.empty:
+            return
+        self._pending = changes if self._pending is None else _merge(self._pending, changes)
+        wait = self._emitted_at + self._emit_every - time.monotonic()
+        if wait <= 0:
+            self._emit_pending()
+        elif not self._later.isActive():
+            self._later.start(int(wait * 1000) + 1)
+
+    def _emit_pending(self) -> None:
+        changes, self._pending = self._pending, None
+        if changes is None:
+            return
+        self._emitted_at = time.monotonic()
         if changes.sequences:
             self.sequencesChanged.emit(sorted(changes.sequences))
         if changes.leads != frozenset():
@@ -95,3 +125,16 @@ class EngineBridge(QObject):
             self.keeper.hold()
         if self.watcher is not None:
             self.watcher.stop()
+        self._later.stop()
+        self._pending = None
+
+
+def _merge(first: Changes, then: Changes) -> Changes:
+    def union(a: frozenset[int] | None, b: frozenset[int] | None) -> frozenset[int] | None:
+        return None if a is None or b is None else a | b
+
+    return Changes(
+        first.sequences | then.sequences,
+        union(first.leads, then.leads),
+        union(first.histories, then.histories),
+    )
