@@ -84,7 +84,9 @@ class ChangeWatcher(QThread):
         self._status_wanted.set()
         self._wake.set()
 
-    def stop(self, timeout_ms: int = 10_000) -> None:
+    def stop(self, timeout_ms: int = 35_000) -> None:
+        """Stop and wait for the thread: at most one look, or a write waiting out SQLite's
+        busy timeout (30 s) when another program holds the database."""
         self._stopping = True
         self._wake.set()
         self.wait(timeout_ms)

@@ -24,7 +24,7 @@ from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.formatting import plural
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.prompts import Prompts, QuitChoice
-from desktop.ui.kit.sending_status import SendingStatus
+from desktop.ui.kit.sending_status import Phase, SendingStatus
 from desktop.ui.shell.tray import SendingTray
 
 log = logging.getLogger(__name__)
@@ -182,7 +182,10 @@ class BackgroundControls(QObject):
         if self.stopping:
             return
         status = self.services.bridge.status
-        if not status.has_waiting:
+        # Only a service this window started or follows can go on or be stopped: with none
+        # (not running, or a `textdesk worker` sending) there is nothing to choose.
+        ours = status.phase in (Phase.RUNNING, Phase.STARTING, Phase.RESTARTING)
+        if not (ours and status.has_waiting):
             self.quit_now()
             return
         self.open_window()  # the question needs the window it is about

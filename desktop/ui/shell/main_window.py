@@ -314,8 +314,13 @@ class MainWindow(QMainWindow):
         )
 
     def request_restart(self) -> None:
+        """Leave demo mode: the demo's service stops (its sandbox sends nothing real), and
+        the window opens again on the real database."""
         self.restart_requested = True
-        self.background.quit_now()  # the service goes on; the new window follows it
+        if self.services.demo:
+            self.background.stop_then_quit()
+        else:
+            self.background.quit_now()
 
     def bring_forward(self) -> None:
         """Show and raise this window (a second `textdesk` on the same database asked)."""

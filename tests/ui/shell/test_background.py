@@ -218,3 +218,16 @@ def test_another_database_gets_its_own_window(tmp_path: Path) -> None:
     assert server_name("sqlite:///a.db") != server_name("sqlite:///b.db")
     assert len(server_name("sqlite:///" + "x" * 500)) < 40  # Unix socket paths are short
     assert not ask_running_window(f"sqlite:///{tmp_path / 'nobody.db'}")
+
+
+def test_leaving_demo_mode_stops_the_demos_sending(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path, windows, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TEXTDESK_FROM", "TEXTDESK_DB"):
+        monkeypatch.delenv(name, raising=False)
+    app = open_window(windows, f"sqlite:///{tmp_path / 'real.db'}", start_services=False)
+    window = app.window
+    assert app.demo
+    with qtbot.waitSignal(window.background.quitRequested, timeout=5000):
+        window.request_restart()  # "Restart now", after credentials were saved
+    assert window.restart_requested and not window.isVisible()
