@@ -7,6 +7,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Tests never read or write the user's real keyring, data folder or log file; subprocesses
 # (workers, the service, the frozen app) inherit these.
 os.environ["TEXTDESK_KEYRING"] = "off"
+# Tests start the sending service only where they mean to (tests/e2e/test_service.py).
+os.environ["TEXTDESK_SERVICE"] = "off"
 os.environ["TEXTDESK_TEST_HOME"] = tempfile.mkdtemp(prefix="textdesk-tests-")
 os.environ["XDG_DATA_HOME"] = os.path.join(os.environ["TEXTDESK_TEST_HOME"], "data")
 os.environ["XDG_CONFIG_HOME"] = os.path.join(os.environ["TEXTDESK_TEST_HOME"], "config")

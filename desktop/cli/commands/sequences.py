@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -145,8 +146,23 @@ def create_command(args: argparse.Namespace) -> int:
             stop_on_reply=not args.no_stop_on_reply,
             accept_warnings=args.accept_warnings,
         )
-    _print_result(result, args.json, "Created")
+        _print_result(result, args.json, "Created")
+        start_sending(ctx)
     return EXIT_OK
+
+
+def start_sending(ctx: Context) -> None:
+    """A sequence to send: the background service starts unless an engine holds the
+    database. A service that cannot start (no credentials yet) is a note, not a failure."""
+    from desktop.services.engine.service_control import ensure_service
+
+    started = ensure_service(ctx)
+    if started is None:
+        return
+    if started.error:
+        print(f"textdesk: note: not sending yet: {started.error}", file=sys.stderr)
+    elif started.started:
+        print("textdesk: note: the sending service started; texts go out in the background")
 
 
 def _print_result(result: CreateResult, as_json: bool, verb: str) -> None:
@@ -199,7 +215,9 @@ def change_command(args: argparse.Namespace) -> int:
     }[args.action]
     with opened(args) as ctx:
         status = action(ctx, args.id)
-    print(f"Sequence {args.id} is now {getattr(status, 'label', status)}.")
+        print(f"Sequence {args.id} is now {getattr(status, 'label', status)}.")
+        if args.action == "resume":
+            start_sending(ctx)
     return EXIT_OK
 
 
@@ -218,5 +236,6 @@ def retry_command(args: argparse.Namespace) -> int:
 
     with opened(args) as ctx:
         result = retry_preparation(ctx, args.id)
-    _print_result(result, args.json, "Prepared")
+        _print_result(result, args.json, "Prepared")
+        start_sending(ctx)
     return EXIT_OK

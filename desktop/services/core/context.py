@@ -5,13 +5,14 @@ Built once by the composition root (the CLI, the worker, desktop.app) and passed
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from desktop.models import utcnow
-from desktop.models.db import Database, resolve_db_url, sqlite_file
+from desktop.models.db import DB_ENV, Database, resolve_db_url, sqlite_file
 from desktop.models.migrate import upgrade
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ def demo_url(url: str | None) -> str | None:
     """Where the demo runs for a database named `url`: never in it. A SQLite file x.db
     has its demo in x-demo.db beside it (a file already named *-demo.db is a demo's own);
     a database server has none (None: the demo file in the data folder)."""
+    url = url or os.environ.get(DB_ENV)
     if not url:
         return None
     resolved = resolve_db_url(url)
