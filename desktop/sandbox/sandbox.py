@@ -8,6 +8,7 @@ identically.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import random
 import re
 import secrets
@@ -346,11 +347,29 @@ class CarrierSandbox(FaultControls):
         with self._lock:
             self._requests.clear()
 
+    @property
+    def api_key_sid(self) -> str:
+        """An API key of the account (SK...), as Twilio recommends using instead of the auth
+        token; derived from the token, so it is as stable as the token across restarts."""
+        return "SK" + hashlib.sha256(b"key:" + self._auth_token.encode()).hexdigest()[:32]
+
+    @property
+    def api_key_secret(self) -> str:
+        return hashlib.sha256(b"secret:" + self._auth_token.encode()).hexdigest()[:32]
+
     def check_credentials(self, username: str, password: str) -> bool:
-        # Both comparisons always run, in constant time, so timing tells nothing.
-        user_ok = secrets.compare_digest(username.encode(), self._account_sid.encode())
-        token_ok = secrets.compare_digest(password.encode(), self._auth_token.encode())
-        return user_ok and token_ok
+        """The account SID with the auth token, or the API key with its secret. Every
+        comparison always runs, in constant time, so timing tells nothing."""
+        pairs = (
+            (self._account_sid, self._auth_token),
+            (self.api_key_sid, self.api_key_secret),
+        )
+        matches = [
+            secrets.compare_digest(username.encode(), user.encode())
+            & secrets.compare_digest(password.encode(), secret.encode())
+            for user, secret in pairs
+        ]
+        return any(matches)
 
     # --- internals (caller holds self._lock) ----------------------------------------------
     @contextlib.contextmanager

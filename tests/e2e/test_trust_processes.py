@@ -208,3 +208,25 @@ def test_a_create_that_fails_on_a_full_disk_is_never_sent(tmp_path: Path) -> Non
         assert '"status": "preparation_failed"' in listed.stdout
     finally:
         subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_an_api_key_sends_like_the_auth_token(queued: tuple[Context, str, int]) -> None:
+    ctx, db_url, sid = queued
+    with CarrierSandbox(SandboxConfig.fast(seed=2)) as sandbox:
+        env = worker_env(db_url, sandbox)
+        del env["TWILIO_AUTH_TOKEN"]  # the recommended way: an API key and its secret
+        env["TWILIO_API_KEY"] = sandbox.api_key_sid
+        env["TWILIO_API_SECRET"] = sandbox.api_key_secret
+        run = _textdesk(env, "worker", "--until-idle")
+        assert run.returncode == 0, run.stderr
+        assert len(sandbox.ledger_snapshot()) == 8
+        env["TWILIO_API_SECRET"] = "f" * 32  # a wrong secret is refused like a wrong token
+        fast_settings(ctx)
+        builder.create_sequence(
+            ctx, "Again", [builder.StepSpec("Again. Reply STOP to opt out")],
+            builder.LeadSelection(all=True),
+        )  # fmt: skip
+        refused = _textdesk(env, "worker", "--until-idle", timeout=60)
+        assert refused.returncode == 2 and "20003" in refused.stderr
+        assert len(sandbox.ledger_snapshot()) == 8
+    assert _in_queue(ctx, sid) == 0

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from desktop.models import Lead, LeadTag, Message, Sequence, SequenceCounter, Step
 from desktop.services.core.context import Context
+from desktop.services.core.durations import MAX_STEP_DELAY
 from desktop.services.core.errors import NotFound, UserError
 from desktop.services.core.processes import this_process
 from desktop.services.leads.custom_fields import as_pairs
@@ -205,6 +206,8 @@ def _check_steps(steps: list[StepSpec], custom: frozenset[str] = frozenset()) ->
         problems.extend(f"step {number}: {p}" for p in validate_media_urls(step.media_urls))
         if step.delay < timedelta(0):
             problems.append(f"step {number} has a negative delay")
+        elif step.delay > MAX_STEP_DELAY:
+            problems.append(f"step {number} waits more than {MAX_STEP_DELAY.days} days")
     return problems
 
 

@@ -85,9 +85,11 @@ def open_connection(
                 "or run `--demo`"
             )
         require_real(ctx)
+        username, password = config.credentials()  # an API key wins over the auth token
         gateway = Gateway(
             config.twilio_account_sid,
-            config.twilio_auth_token,
+            password,
+            username=username,
             api_url=config.twilio_api_url or None,
             **kwargs,  # type: ignore[arg-type]
         )

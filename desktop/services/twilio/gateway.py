@@ -196,14 +196,18 @@ class Gateway:
     def __init__(
         self,
         account_sid: str,
-        auth_token: str,
+        password: str,
         *,
+        username: str | None = None,
         api_url: str | None = None,
         timeout: float = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
     ) -> None:
+        """`password` is the auth token, or with `username` (an API key SID) its secret."""
         self.http = RewritingHttpClient(api_url or None, timeout=timeout)
-        self.client = Client(account_sid, auth_token, http_client=self.http)
+        self.client = Client(
+            username or account_sid, password, account_sid=account_sid, http_client=self.http
+        )
         self.retry = retry or RetryPolicy()
         self.account_sid = account_sid
 
