@@ -180,7 +180,7 @@ class Engine:
         except Exception as exc:  # a job must never die; say what happened
             from desktop.services.core.db_errors import describe_db_error
 
-            sentence = describe_db_error(exc)
+            sentence = describe_db_error(exc, self.ctx.db.url)
             self.problem = f"{name}: {sentence or type(exc).__name__ + ': ' + str(exc)}"
             if sentence:
                 log.warning(self.problem)
@@ -322,7 +322,7 @@ class Engine:
         recent = sum(1 for t in self._handoffs if now - t <= 10)
         next_poll = None
         if self.running:
-            next_poll = datetime.now(UTC) + timedelta(seconds=max(0.0, self._next_poll - now))
+            next_poll = self.ctx.now() + timedelta(seconds=max(0.0, self._next_poll - now))
         return EngineStatus(
             state="running" if self.running else "stopped",
             demo=self.connection.demo,
