@@ -42,9 +42,17 @@ class ReportRow:
     lead_id: int | None
     message: str  # a plain sentence for the owner
     warning: bool = False  # stored, but something in the row was left out
+    # A lead the owner already had, that this row changed or would have (kept values).
+    existing: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)  # RowStatus is a StrEnum: json.dumps writes its value
+
+
+def noteworthy(row: ReportRow) -> bool:
+    """Worth the owner's look: skipped, stored with a warning, or a lead they already had
+    that the row touched (changed, or kept apart from the file's values)."""
+    return row.warning or row.status not in STORED or row.existing
 
 
 def _plural(count: int, status: RowStatus) -> str:
@@ -85,6 +93,10 @@ class ImportReport:
     def problem_rows(self) -> list[ReportRow]:
         """The rows to look at: skipped, or stored with a warning."""
         return [row for row in self.rows if row.warning or row.status not in STORED]
+
+    def noteworthy_rows(self) -> list[ReportRow]:
+        """The problems, and every lead the owner already had that a row touched."""
+        return [row for row in self.rows if noteworthy(row)]
 
     def summary(self) -> str:
         """`100000 rows: 99000 created, 500 updated, 300 invalid numbers, 200 duplicates in

@@ -148,6 +148,8 @@ def write_batch(
         status = RowStatus.UPDATED if row.deleted_at is None else RowStatus.RESTORED
         message = _update_message(status, merge, added, row.opted_out)
         outcome[cand.line] = _stored_row(cand, status, row.id, message)
+        touched = merge.changed or merge.kept or added or status is RowStatus.RESTORED
+        outcome[cand.line].existing = bool(touched)
     if updates:
         names = (*MERGED, "custom_fields")
         binds: dict[str, Any] = {name: bindparam(f"b_{name}") for name in names}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QButtonGroup,
     QCheckBox,
     QComboBox,
     QFormLayout,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QTableView,
     QVBoxLayout,
     QWizard,
@@ -25,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.core.errors import UserError
 from desktop.services.core.wording import sentence
-from desktop.services.leads.columns import FIELDS
+from desktop.services.leads.columns import FIELDS, custom_columns
 from desktop.services.leads.store import normalize_tag
 from desktop.services.sequences.forecast import group_digits
 from desktop.ui.importer.session import ImportSession
@@ -63,6 +65,11 @@ class FilePage(QWizardPage):
         self.path_edit.setObjectName("importPath")
         self.path_edit.setPlaceholderText("Choose a file or paste its path")
         self.browse_button = QPushButton("&Browse…")
+        self.sample_button = QPushButton("Save a &sample CSV…")
+        self.sample_button.setToolTip(
+            "A small CSV file with the columns TextDesk recognises, to fill in with your "
+            "spreadsheet program"
+        )
         self.tag_edit = QLineEdit()
         self.tag_edit.setObjectName("importTag")
         self.tag_edit.setPlaceholderText("e.g. spring fair (optional)")
@@ -76,16 +83,22 @@ class FilePage(QWizardPage):
         row = QHBoxLayout()
         row.addWidget(self.path_edit, 1)
         row.addWidget(self.browse_button)
+        sample_row = QHBoxLayout()
+        self.sample_status = _label("hint")
+        sample_row.addWidget(self.sample_button)
+        sample_row.addWidget(self.sample_status, 1)
         form = self.form = QFormLayout(self)
         form.addRow(file_label, row)
         form.addRow("", self.status)
+        form.addRow("", sample_row)
         form.addRow(tag_label, self.tag_edit)
         form.addRow("", self.tag_error)
         form.setRowVisible(self.tag_error, False)
         hint = _label("hint")
         hint.setText(
             "A tag lets you send to exactly these leads later (choose “Leads tagged” in the "
-            "composer). Numbers already in TextDesk are updated, not duplicated."
+            "composer). Numbers already in TextDesk are not duplicated: on the next page you "
+            "choose whether the file may change what you already have."
         )
         form.addRow("", hint)
 
@@ -143,10 +156,7 @@ class MappingPage(QWizardPage):
         super().__init__()
         self.session = session
         self.setTitle("Match the columns")
-        self.setSubTitle(
-            "Tell TextDesk which column holds what. Only the phone number is needed; "
-            "numbers without a +country code are read as numbers of your default country."
-        )
+        self.setSubTitle("Tell TextDesk which column holds what. Only the phone number is needed.")
         self.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, "&Import")
         self.header_check = QCheckBox("The &first row holds column names")
@@ -173,10 +183,34 @@ class MappingPage(QWizardPage):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.problem = _label("fieldError")
+        self.region_hint = _label("hint")  # said only when the file has such numbers
+        self.custom_check = QCheckBox("Keep the other &columns as custom fields for your texts")
+        self.custom_check.setChecked(True)
+        self.custom_check.toggled.connect(self._mapping_changed)
+        self.custom_hint = _label("hint")
+        self.keep_radio = QRadioButton("&Keep what you have; fill in only their empty fields")
+        self.overwrite_radio = QRadioButton("Let the file &overwrite their names, emails, …")
+        self.overwrite_radio.setToolTip(
+            "Names, emails, time zones and custom fields from the file replace the stored ones; "
+            "an empty cell never erases anything"
+        )
+        self.keep_radio.setChecked(True)
+        existing = QButtonGroup(self)
+        existing.addButton(self.keep_radio)
+        existing.addButton(self.overwrite_radio)
+        existing_row = QHBoxLayout()
+        existing_row.addWidget(QLabel("Leads you already have:"))
+        existing_row.addWidget(self.keep_radio)
+        existing_row.addWidget(self.overwrite_radio)
+        existing_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.header_check)
         layout.addLayout(grid)
         layout.addWidget(self.problem)
+        layout.addWidget(self.region_hint)
+        layout.addWidget(self.custom_check)
+        layout.addWidget(self.custom_hint)
+        layout.addLayout(existing_row)
         preview_label = QLabel("First rows of the file:")
         layout.addWidget(preview_label)
         layout.addWidget(self.table, 1)
@@ -216,13 +250,47 @@ class MappingPage(QWizardPage):
         chosen = {name: combo.currentData() for name, combo in self.combos.items()}
         return {name: int(col) for name, col in chosen.items() if col is not None and col >= 0}
 
+    def custom_mapping(self) -> dict[str, int]:
+        """The other named columns, as custom fields (none when the owner says no)."""
+        preview = self.session.preview
+        if preview is None or not self.custom_check.isChecked():
+            return {}
+        return custom_columns(preview.header, self.mapping())
+
+    def overwrite(self) -> bool:
+        return self.overwrite_radio.isChecked()
+
     def _mapping_changed(self) -> None:
         mapping = self.mapping()
-        self.model.set_mapping(mapping)
+        preview = self.session.preview
+        available = custom_columns(preview.header, mapping) if preview is not None else {}
+        custom = self.custom_mapping()
+        self.model.set_mapping(mapping, custom)
         self.problem.setText(
             "" if "phone" in mapping else "Choose the column that holds the phone numbers."
         )
+        self.custom_check.setVisible(bool(available))
+        self.custom_hint.setVisible(bool(available))
+        fields = ", ".join("{" + name + "}" for name in available)
+        self.custom_hint.setText(
+            f"Use them in a text as {fields}." if custom else f"Not imported: {fields}."
+        )
+        national = self._national_numbers(mapping.get("phone"))
+        self.region_hint.setText(
+            f"Numbers without a + country code are read as {self.session.region} numbers."
+            if national
+            else ""
+        )
+        self.region_hint.setVisible(national)
         self.completeChanged.emit()
+
+    def _national_numbers(self, column: int | None) -> bool:
+        """Whether the phone column shows numbers written without their country code."""
+        preview = self.session.preview
+        if preview is None or column is None:
+            return False
+        cells = (row[column].strip() for row in preview.rows if column < len(row))
+        return any(cell and not cell.startswith(("+", "00")) for cell in cells)
 
     def isComplete(self) -> bool:
         return self.session.preview is not None and "phone" in self.mapping()
@@ -240,7 +308,9 @@ class ReportPage(QWizardPage):
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.notes = _label("infoBox")
         self.notes.hide()
-        self.attention_only = QCheckBox("Show only rows that need &attention")
+        self.attention_only = QCheckBox(
+            "Show only problems and the leads you &already had (hide the new leads)"
+        )
         self.attention_only.setChecked(True)
         self.model = ImportReportModel(self)
         self.table = QTableView()
@@ -303,7 +373,7 @@ class ReportPage(QWizardPage):
         self.model.set_report(report, self.attention_only.isChecked())
         nothing = self.model.rowCount() == 0
         self.empty.setText(
-            "Every row was imported without a problem."
+            "Every row was a new lead, added without a problem."
             if self.attention_only.isChecked()
             else "The file had no rows."
         )

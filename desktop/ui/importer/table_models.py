@@ -9,7 +9,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QColor
 
 from desktop.services.core.phones import normalize_phone
-from desktop.services.leads.import_report import STORED, ImportReport, ReportRow, RowStatus
+from desktop.services.leads.import_report import (
+    STORED,
+    ImportReport,
+    ReportRow,
+    RowStatus,
+    noteworthy,
+)
 from desktop.ui.kit.table_model import Column, ColumnTableModel
 
 Index = QModelIndex | QPersistentModelIndex
@@ -68,10 +74,13 @@ class MappingPreviewModel(QAbstractTableModel):
         self._region = region
         self.endResetModel()
 
-    def set_mapping(self, mapping: dict[str, int]) -> None:
+    def set_mapping(self, mapping: dict[str, int], custom: dict[str, int] | None = None) -> None:
+        """Which field each column feeds; `custom` names the columns kept as custom fields."""
         self._fields = {}
         for name, column in mapping.items():
             self._fields.setdefault(column, []).append(FIELD_LABELS.get(name, name))
+        for name, column in (custom or {}).items():
+            self._fields.setdefault(column, []).append("{" + name + "}")
         self._phone_column = mapping.get("phone")
         if self._columns:
             self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self._columns - 1)
@@ -165,14 +174,15 @@ REPORT_COLUMNS: tuple[Column[ReportRow], ...] = (
 
 
 class ImportReportModel(ColumnTableModel[ReportRow]):
-    """Report rows: all of them, or only the ones that need the owner's attention."""
+    """Report rows: all of them, or only the ones worth a look: problems, and leads the owner
+    already had (what the file changed, or what was kept)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(REPORT_COLUMNS, parent)
 
     @staticmethod
     def needs_attention(row: ReportRow) -> bool:
-        return row.status not in STORED or row.warning
+        return noteworthy(row)
 
     def set_report(self, report: ImportReport | None, attention_only: bool = True) -> None:
         rows = report.rows if report is not None else []

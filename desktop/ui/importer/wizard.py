@@ -20,6 +20,7 @@ from desktop.services.core.wording import sentence
 from desktop.services.leads.csv_reader import CsvPreview, preview_csv
 from desktop.services.leads.import_report import ImportReport
 from desktop.services.leads.importer import DEFAULT_BATCH_SIZE, import_leads
+from desktop.services.leads.sample_csv import write_sample_csv
 from desktop.services.sequences.forecast import group_digits
 from desktop.ui.importer.pages import FilePage, MappingPage, ReportPage
 from desktop.ui.importer.session import ImportSession
@@ -27,6 +28,7 @@ from desktop.ui.importer.table_models import RESULT_LABELS
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.form_style import FORM_STYLE
 from desktop.ui.kit.lifetime import run_for
+from desktop.ui.kit.prompts import Prompts
 
 PREVIEW_ROWS = 20
 
@@ -35,7 +37,7 @@ def write_report_csv(report: ImportReport, path: str) -> int:
     """Every row of the report as a CSV a spreadsheet opens with its accents intact."""
     with open(path, "w", newline="", encoding="utf-8-sig") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["line", "result", "phone as written", "phone (E.164)", "message"])
+        writer.writerow(["line", "result", "phone as written", "phone as stored", "message"])
         for row in report.rows:
             result = RESULT_LABELS.get(row.status, str(row.status))
             writer.writerow([row.line, result, row.phone, row.e164 or "", row.message])
@@ -67,6 +69,7 @@ class ImportWizard(QWizard):
         # Hooks so tests (and other callers) can answer the file dialogs.
         self.ask_open_path: Callable[[], str | None] = self._ask_open_path
         self.ask_save_path: Callable[[str], str | None] = self._ask_save_path
+        self.ask_sample_path: Callable[[], str | None] = self._ask_sample_path
         self._cancel = threading.Event()
 
         self.file_page = FilePage(self.session)
@@ -76,6 +79,7 @@ class ImportWizard(QWizard):
             self.addPage(page)
         self.file_page.previewWanted.connect(self.load_preview)
         self.file_page.browse_button.clicked.connect(self.browse)
+        self.file_page.sample_button.clicked.connect(self.save_sample)
         self.mapping_page.header_check.toggled.connect(self.set_has_header)
         self.report_page.importRequested.connect(self.start_import)
         self.report_page.export_button.clicked.connect(self.export_report)
@@ -167,6 +171,8 @@ class ImportWizard(QWizard):
         preview = self.session.preview
         assert preview is not None
         mapping = self.mapping_page.mapping()
+        custom = self.mapping_page.custom_mapping()
+        overwrite = self.mapping_page.overwrite()
         tag = self.tag() or None
         session = self.session
         session.report, session.import_error, session.finished = None, "", False
@@ -203,6 +209,8 @@ class ImportWizard(QWizard):
                 encoding=preview.encoding,
                 delimiter=preview.delimiter,
                 has_header=preview.has_header,
+                custom=custom,
+                overwrite=overwrite,
             )
 
         run_for(self, self.services.tasks, work, self._import_done, self._import_failed)
@@ -262,6 +270,31 @@ class ImportWizard(QWizard):
             self, "Save the import report", suggested, "CSV files (*.csv)"
         )
         return chosen or None
+
+    def _ask_sample_path(self) -> str | None:
+        path = Prompts().save_path(self, "Save a sample CSV", "textdesk-leads-sample.csv")
+        return str(path) if path is not None else None
+
+    def save_sample(self) -> None:
+        """A sample file to fill in; the path field then points at it, ready to import."""
+        target = self.ask_sample_path()
+        if not target:
+            return
+        status = self.file_page.sample_status
+        status.setText("Saving…")
+
+        def saved(path: Path) -> None:
+            status.setText(f"Saved {path.name}: open it in your spreadsheet, fill it in, save.")
+            if not self.path():
+                self.set_path(str(path))
+
+        run_for(
+            self,
+            self.services.tasks,
+            lambda: write_sample_csv(target),
+            saved,
+            lambda message: status.setText(f"Could not save the sample: {message}"),
+        )
 
     def export_report(self) -> None:
         report = self.session.report

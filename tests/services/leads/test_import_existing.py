@@ -113,3 +113,27 @@ def test_a_time_zone_from_the_file_releases_held_texts(ctx: Context, tmp_path) -
     with ctx.db.read() as session:
         due = session.scalars(select(Message.scheduled_for)).one()
     assert due is not None and due < held_until
+
+
+def test_the_sample_csv_imports_cleanly(ctx: Context, tmp_path) -> None:
+    from desktop.services.leads.sample_csv import ROWS, write_sample_csv
+
+    path = write_sample_csv(tmp_path / "sample.csv")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    report = import_leads(ctx, path)
+    assert report.counts[RowStatus.CREATED] == len(ROWS) == report.total
+    assert report.warnings == 0
+    olivia = next(lead for lead in list_leads(ctx) if lead.first_name == "Olivia")
+    assert olivia.tags == ("spring fair", "vip") and olivia.timezone == "America/Los_Angeles"
+    assert olivia.custom_fields == (("company", "Acme Bikes"),)
+    with pytest.raises(UserError, match="folder"):
+        write_sample_csv(tmp_path)
+
+
+def test_rows_that_touch_existing_leads_are_noteworthy(ctx: Context, tmp_path) -> None:
+    import_leads(ctx, write(tmp_path, OLIVIA))
+    newcomer = "+14155550143,New,Person,\n"
+    report = import_leads(ctx, write(tmp_path, DUPLICATE + newcomer, "c.csv"))
+    assert [row.line for row in report.noteworthy_rows()] == [2]  # kept values: worth a look
+    again = import_leads(ctx, write(tmp_path, OLIVIA + newcomer, "d.csv"))
+    assert again.noteworthy_rows() == []  # nothing new anywhere
