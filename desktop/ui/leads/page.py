@@ -1,15 +1,18 @@
-"""The Leads page: every lead in a lazily loaded table, with search, a tag filter, tags,
-opt-out, delete (after a confirmation) and the CSV import wizard.
+"""The Leads page: every lead in a lazily loaded table sorted by any column, with search, a
+tag filter and a filter for leads that need attention (opted out, unreachable number, time
+zone needed); add and edit one lead, tags, opt-out, delete (after a confirmation), undo a
+dead-number mark, give a time zone, the CSV import wizard; double-click or Enter opens a
+lead's history.
 
-Changes go through the services on the task pool; the table is then updated in place so the
-owner keeps their place in a long list.
+What each button does is in actions.py; changes go through the services on the task pool and
+the table is then updated in place so the owner keeps their place in a long list.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -27,24 +30,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.services.core.errors import UserError
 from desktop.services.core.wording import sentence
 from desktop.services.leads import store as leads
+from desktop.services.leads.store import LeadShow
 from desktop.services.sequences.forecast import group_digits
 from desktop.ui.kit.appstate import AppServices
+from desktop.ui.kit.enter_opens_row import EnterOpensRow
 from desktop.ui.kit.form_style import FORM_STYLE, restyle
 from desktop.ui.kit.lifetime import run_for
 from desktop.ui.kit.prompts import Prompts
-from desktop.ui.leads.model import COLUMNS, LeadsTableModel
+from desktop.ui.leads.actions import LeadActions
+from desktop.ui.leads.actions import plural as _plural
+from desktop.ui.leads.model import COLUMNS, DEAD_LABEL, ZONE_LABEL, LeadsTableModel
 
 SEARCH_DELAY_MS = 300
 
 Confirm = Callable[[str, str, str], bool]  # (title, question, action button) -> go ahead?
 AskTag = Callable[[str, str, list[str]], "str | None"]  # (title, label, choices) -> tag
-
-
-def _plural(count: int, noun: str = "lead") -> str:
-    return f"{group_digits(count)} {noun}{'' if count == 1 else 's'}"
+# The flag filter's choices: (what it shows, label); counts are added when known.
+SHOW_CHOICES: tuple[tuple[LeadShow, str], ...] = (
+    (LeadShow.ALL, "All leads"),
+    (LeadShow.DEAD_NUMBER, "Unreachable numbers"),
+    (LeadShow.TIMEZONE_NEEDED, "Need a time zone"),
+    (LeadShow.OPTED_OUT, "Opted out"),
+)
+SHOW_TIPS = {
+    LeadShow.DEAD_NUMBER: f"{DEAD_LABEL}: a text failed because the number cannot receive "
+    "texts; these leads are left out of new sequences until you mark them reachable again.",
+    LeadShow.TIMEZONE_NEEDED: f"{ZONE_LABEL}: their texts wait until you give them a time zone.",
+}
+Lists = tuple[list[tuple[str, int]], dict[LeadShow, int], list[str]]
 
 
 class LeadsPage(QWidget):
@@ -56,8 +71,10 @@ class LeadsPage(QWidget):
         # Hooks: the real dialogs by default; tests answer them without a modal loop.
         self.confirm: Confirm = self._confirm_dialog
         self.ask_tag: AskTag = self._ask_tag_dialog
+        self.ask_zone: AskTag = self._ask_tag_dialog  # (title, label, zones) -> zone
         self.busy = 0
         self.known_tags: list[str] = []
+        self.known_fields: list[str] = []  # custom fields some lead has
         self.import_wizard: QWidget | None = None
 
         self.search_edit = QLineEdit()
@@ -67,13 +84,29 @@ class LeadsPage(QWidget):
         self.tag_filter = QComboBox()
         self.tag_filter.setObjectName("leadsTagFilter")
         self.tag_filter.addItem("All tags", None)
-        self.tag_filter.setMinimumContentsLength(16)
+        self.tag_filter.setMinimumContentsLength(12)
         tag_label = QLabel("Ta&g")
         tag_label.setBuddy(self.tag_filter)
+        self.show_filter = QComboBox()
+        self.show_filter.setObjectName("leadsShowFilter")
+        self.show_filter.setToolTip("Show only the leads that need your attention")
+        for show, text in SHOW_CHOICES:
+            self.show_filter.addItem(text, show)
+        show_label = QLabel("S&how")
+        show_label.setBuddy(self.show_filter)
+        self.new_button = QPushButton("&New lead…")
+        self.new_button.setToolTip("Add one lead by hand")
         self.import_button = QPushButton("&Import CSV…")
+        self.edit_button = QPushButton("&Edit…")
         self.add_tag_button = QPushButton("&Add tag…")
         self.remove_tag_button = QPushButton("&Remove tag…")
         self.opt_out_button = QPushButton("Mark opted &out")
+        self.reachable_button = QPushButton("Mar&k as reachable again")
+        self.reachable_button.setToolTip(
+            "The number works again (or you corrected it): include these leads in new sequences"
+        )
+        self.zone_button = QPushButton("Set time &zone…")
+        self.zone_button.setToolTip("Give the selected leads a time zone: their waiting texts go")
         self.delete_button = QPushButton("&Delete…")
         self.delete_button.setToolTip("Delete the selected leads (Del)")
 
@@ -90,9 +123,16 @@ class LeadsPage(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(26)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
-        for column, width in enumerate((190, 140, 220, 180, 150)):
+        for column, width in enumerate((170, 130, 200, 140, 150)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
+        # Sorted by the query, not by Qt (the rows are loaded a page at a time): a click on a
+        # header reloads in that order; a third click goes back to the order leads came in.
+        header.setSectionsClickable(True)
+        header.setSortIndicatorShown(True)
+        header.setSortIndicatorClearable(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setToolTip("Click a column title to sort by it")
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
 
         self.empty = QLabel()
@@ -109,27 +149,25 @@ class LeadsPage(QWidget):
         self.message.setWordWrap(True)
 
         top = QHBoxLayout()
-        top.addWidget(self.search_edit, 2)
+        top.addWidget(self.search_edit, 3)
         top.addWidget(tag_label)
         top.addWidget(self.tag_filter, 1)
+        top.addWidget(show_label)
+        top.addWidget(self.show_filter, 1)
         top.addStretch(1)
+        top.addWidget(self.new_button)
         top.addWidget(self.import_button)
-        actions = QHBoxLayout()
-        for button in (
-            self.add_tag_button,
-            self.remove_tag_button,
-            self.opt_out_button,
-            self.delete_button,
-        ):
-            actions.addWidget(button)
-        actions.addStretch(1)
-        actions.addWidget(self.message, 2)
+        row = QHBoxLayout()
+        for button in self._action_buttons():
+            row.addWidget(button)
+        row.addWidget(self.message, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addLayout(actions)
+        layout.addLayout(row)
         layout.addWidget(self.stack, 1)
         layout.addWidget(self.footer)
 
+        self.lead_actions = LeadActions(self, self)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -137,33 +175,52 @@ class LeadsPage(QWidget):
         self.search_edit.textChanged.connect(lambda _: self._search_timer.start())
         self.search_edit.returnPressed.connect(self._apply_filter)
         self.tag_filter.currentIndexChanged.connect(self._apply_filter)
+        self.show_filter.currentIndexChanged.connect(self._apply_filter)
+        self.new_button.clicked.connect(self.lead_actions.new_lead)
         self.import_button.clicked.connect(self.open_import)
-        self.add_tag_button.clicked.connect(self.add_tag)
-        self.remove_tag_button.clicked.connect(self.remove_tag)
-        self.opt_out_button.clicked.connect(self.toggle_opt_out)
-        self.delete_button.clicked.connect(self.delete_selected)
+        self.edit_button.clicked.connect(self.lead_actions.edit_lead)
+        self.add_tag_button.clicked.connect(self.lead_actions.add_tag)
+        self.remove_tag_button.clicked.connect(self.lead_actions.remove_tag)
+        self.opt_out_button.clicked.connect(self.lead_actions.toggle_opt_out)
+        self.reachable_button.clicked.connect(self.lead_actions.mark_reachable)
+        self.zone_button.clicked.connect(self.lead_actions.set_timezone)
+        self.delete_button.clicked.connect(self.lead_actions.delete_selected)
+        header.sortIndicatorChanged.connect(self.model.sort)
+        self.table.doubleClicked.connect(self._open_history_at)
+        EnterOpensRow(self.table, self._open_history_at)
         self.table.customContextMenuRequested.connect(self._context_menu)
-        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.table.selectionModel().selectionChanged.connect(self.update_actions)
         self.model.totalChanged.connect(lambda _: self._update_footer())
         self.model.rowsInserted.connect(lambda *_: self._update_footer())
         self.model.modelReset.connect(self._update_footer)
-        self.model.loadFailed.connect(self._show_error)
+        self.model.loadFailed.connect(self.show_error)
         delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
         delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
-        delete_key.activated.connect(self.delete_selected)
+        delete_key.activated.connect(self.lead_actions.delete_selected)
         find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         find.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         find.activated.connect(self.search_edit.setFocus)
 
-        self._update_actions()
+        self.update_actions()
         services.bridge.leadsChanged.connect(self._on_leads_changed)
         self.refresh()
+
+    def _action_buttons(self) -> tuple[QPushButton, ...]:
+        return (
+            self.edit_button,
+            self.add_tag_button,
+            self.remove_tag_button,
+            self.opt_out_button,
+            self.reachable_button,
+            self.zone_button,
+            self.delete_button,
+        )
 
     # -- loading -----------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Reload the tags and the first page (after an import or a change elsewhere)."""
-        self._load_tags()
+        self.load_tags()
         self.model.reload()
 
     def _on_leads_changed(self, ids: frozenset[int] | None) -> None:
@@ -204,17 +261,17 @@ class LeadsPage(QWidget):
         typing is dropped."""
         self._search_timer.stop()
 
-    def _load_tags(self) -> None:
+    def load_tags(self) -> None:
+        """The tag filter's tags, the flag filter's counts and the custom field names."""
         ctx = self.services.ctx
-        run_for(
-            self,
-            self.services.tasks,
-            lambda: leads.all_tags(ctx),
-            self._tags_loaded,
-            self._show_error,
-        )
 
-    def _tags_loaded(self, tags: list[tuple[str, int]]) -> None:
+        def work() -> Lists:
+            return leads.all_tags(ctx), leads.flag_counts(ctx), leads.custom_field_names(ctx)
+
+        run_for(self, self.services.tasks, work, self._lists_loaded, self.show_error)
+
+    def _lists_loaded(self, lists: Lists) -> None:
+        tags, counts, fields = lists
         current = self.tag_filter.currentData()
         self.tag_filter.blockSignals(True)  # refilling is not a new filter
         self.tag_filter.clear()
@@ -223,18 +280,26 @@ class LeadsPage(QWidget):
             self.tag_filter.addItem(f"{tag} ({group_digits(count)})", tag)
         self.tag_filter.setCurrentIndex(max(0, self.tag_filter.findData(current)))
         self.tag_filter.blockSignals(False)
+        for index, (show, text) in enumerate(SHOW_CHOICES):
+            flagged = counts.get(show)
+            label = text if flagged is None else f"{text} ({group_digits(flagged)})"
+            self.show_filter.setItemText(index, label)
+            self.show_filter.setItemData(index, SHOW_TIPS.get(show), Qt.ItemDataRole.ToolTipRole)
         self.known_tags = [tag for tag, _ in tags]
+        self.known_fields = fields
         if current is not None and self.tag_filter.currentData() is None:
             self._apply_filter()  # the filtered tag is gone
 
     def _apply_filter(self) -> None:
         self._search_timer.stop()
-        self.model.set_filter(self.search_edit.text(), self.tag_filter.currentData())
+        # Qt hands the item's data back as plain text: make it the filter it names again.
+        show = LeadShow(self.show_filter.currentData() or LeadShow.ALL)
+        self.model.set_filter(self.search_edit.text(), self.tag_filter.currentData(), show)
 
     def _update_footer(self) -> None:
         total = self.model.total
         loaded = self.model.rowCount()
-        filtered = bool(self.model.search or self.model.tag)
+        filtered = bool(self.model.search or self.model.tag or self.model.show != LeadShow.ALL)
         if total is None:
             self.footer.setText("Loading leads…")
         elif total == 0:
@@ -247,157 +312,66 @@ class LeadsPage(QWidget):
             self.footer.setText(f"{_plural(total)}{' match' if filtered else ''}.")
         empty = total == 0
         if empty and filtered:
-            self.empty.setText("No lead matches this search or tag. Clear the search to see all.")
+            self.empty.setText(
+                "No lead matches this search or filter. Clear the search and choose "
+                "“All tags” and “All leads” to see every lead."
+            )
         elif empty:
             self.empty.setText(
-                "No leads yet.\nImport a CSV file with a phone column (Import CSV…) to begin."
+                "No leads yet.\nImport a CSV file with a phone column (Import CSV…) or add "
+                "one (New lead…) to begin."
             )
         self.stack.setCurrentWidget(self.empty if empty else self.table)
-        self._update_actions()
+        self.update_actions()
 
-    # -- selection and actions -------------------------------------------------------------
+    # -- selection -------------------------------------------------------------------------
+
+    def selected_rows(self) -> list[int]:
+        return sorted({index.row() for index in self.table.selectionModel().selectedRows()})
 
     def selected_ids(self) -> list[int]:
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [self.model.lead_at(row).id for row in rows]
+        return [lead.id for lead in self.selected_leads()]
 
-    def _selected_leads(self) -> list[leads.LeadRow]:
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        return [self.model.lead_at(row) for row in rows]
+    def selected_leads(self) -> list[leads.LeadRow]:
+        return [self.model.lead_at(row) for row in self.selected_rows()]
 
-    def _update_actions(self) -> None:
-        chosen = self._selected_leads()
+    def update_actions(self) -> None:
+        chosen = self.selected_leads()
         idle = self.busy == 0
         for button in (self.add_tag_button, self.opt_out_button, self.delete_button):
             button.setEnabled(bool(chosen) and idle)
+        self.edit_button.setEnabled(len(chosen) == 1 and idle)
         self.remove_tag_button.setEnabled(idle and any(lead.tags for lead in chosen))
         all_out = bool(chosen) and all(lead.opted_out for lead in chosen)
         self.opt_out_button.setText("Allow te&xts again" if all_out else "Mark opted &out")
         self.delete_button.setText(f"&Delete {_plural(len(chosen))}…" if chosen else "&Delete…")
+        # Shown only where they apply: most leads never need them.
+        self.reachable_button.setVisible(any(lead.dead_number for lead in chosen))
+        self.zone_button.setVisible(any(lead.timezone_needed for lead in chosen))
+        self.reachable_button.setEnabled(idle)
+        self.zone_button.setEnabled(idle)
 
-    def _context_menu(self, position) -> None:  # type: ignore[no-untyped-def]
-        if not self.selected_ids():
+    _update_actions = update_actions  # the name the live-change hook calls
+
+    def _open_history_at(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.lead_actions.open_history(index.row())
+
+    def _context_menu(self, position: QPoint) -> None:
+        chosen = self.selected_leads()
+        if not chosen:
             return
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one menu per right-click
-        for button in (
-            self.add_tag_button,
-            self.remove_tag_button,
-            self.opt_out_button,
-            self.delete_button,
-        ):
-            action = menu.addAction(button.text().replace("&", ""))
-            action.setEnabled(button.isEnabled())
-            action.triggered.connect(button.click)
+        history = menu.addAction("Open &history")
+        history.setEnabled(len(chosen) == 1)
+        history.triggered.connect(lambda: self.lead_actions.open_history())
+        for button in self._action_buttons():
+            if button is self.zone_button or button.isVisible():
+                action = menu.addAction(button.text().replace("&", ""))
+                action.setEnabled(button.isEnabled() and self.busy == 0)
+                action.triggered.connect(button.click)
         menu.popup(self.table.viewport().mapToGlobal(position))
-
-    def _run(self, work: Callable[[], object], done: Callable[[object], None], busy: str) -> None:
-        self.busy += 1
-        self._say(busy)
-        self._update_actions()
-
-        def finished(result: object) -> None:
-            self.busy -= 1
-            done(result)
-            self._update_actions()
-
-        def failed(message: str) -> None:
-            self.busy -= 1
-            self._show_error(message)
-            self._update_actions()
-
-        run_for(self, self.services.tasks, work, finished, failed)
-
-    def delete_selected(self) -> None:
-        ids = self.selected_ids()
-        if not ids or self.busy:
-            return
-        count = _plural(len(ids))
-        question = (
-            f"Delete {count}?\n\nTheir messages that are still waiting will be canceled. "
-            "Sequences keep the history of what was already sent. Importing the same "
-            "number again brings a lead back."
-        )
-        if not self.confirm(f"Delete {count}", question, "&Delete"):
-            return
-        ctx = self.services.ctx
-
-        def deleted(result: object) -> None:
-            self.model.remove_ids(ids)
-            self._say(f"Deleted {_plural(int(result))}.")  # type: ignore[call-overload]
-            self._load_tags()
-
-        self._run(lambda: leads.delete_leads(ctx, ids), deleted, f"Deleting {count}…")
-
-    def toggle_opt_out(self) -> None:
-        chosen = self._selected_leads()
-        if not chosen or self.busy:
-            return
-        ids = [lead.id for lead in chosen]
-        opt_in = all(lead.opted_out for lead in chosen)
-        count = _plural(len(ids))
-        if opt_in:
-            question = (
-                f"Allow texts to {count} again?\n\nOnly do this when these people asked to "
-                "receive your texts again (for example by replying START)."
-            )
-        else:
-            question = (
-                f"Mark {count} as opted out?\n\nThey will get no more texts from TextDesk, and "
-                "their messages still waiting are canceled."
-            )
-        title = "Allow texts again" if opt_in else "Mark opted out"
-        if not self.confirm(title, question, "&Allow texts" if opt_in else "&Opt out"):
-            return
-        ctx = self.services.ctx
-
-        def changed(_: object) -> None:
-            self.model.update_ids(ids, opted_out=not opt_in)
-            self._say(f"{count} can receive texts again." if opt_in else f"{count} opted out.")
-
-        self._run(lambda: leads.set_opted_out(ctx, ids, not opt_in), changed, "Saving…")
-
-    def add_tag(self) -> None:
-        ids = self.selected_ids()
-        if not ids or self.busy:
-            return
-        tag = self.ask_tag("Add a tag", f"Tag to add to {_plural(len(ids))}:", self.known_tags)
-        if tag and tag.strip():
-            self._change_tags(ids, add=tag)
-
-    def remove_tag(self) -> None:
-        chosen = self._selected_leads()
-        present = sorted({tag for lead in chosen for tag in lead.tags})
-        if not present or self.busy:
-            return
-        tag = self.ask_tag("Remove a tag", f"Tag to remove from {_plural(len(chosen))}:", present)
-        if tag and tag.strip():
-            self._change_tags([lead.id for lead in chosen], remove=tag)
-
-    def _change_tags(self, ids: list[int], *, add: str = "", remove: str = "") -> None:
-        try:
-            tag = leads.normalize_tag(add or remove)
-        except UserError as exc:
-            self._show_error(str(exc))
-            return
-        ctx = self.services.ctx
-        adding = bool(add)
-
-        def work() -> None:
-            leads.set_tags(ctx, ids, add=[tag] if adding else [], remove=[] if adding else [tag])
-
-        def changed(_: object) -> None:
-            if self.model.tag == tag and not adding:
-                self.model.reload()  # these leads no longer match the tag filter
-            elif adding:
-                self.model.update_ids(ids, add_tags=[tag])
-            else:
-                self.model.update_ids(ids, remove_tags=[tag])
-            who = _plural(len(ids))
-            self._say(f"Tagged {who} “{tag}”." if adding else f"Removed “{tag}” from {who}.")
-            self._load_tags()
-
-        self._run(work, changed, "Saving tags…")
 
     def open_import(self) -> None:
         from desktop.ui.importer.wizard import ImportWizard  # loaded when first used
@@ -410,13 +384,15 @@ class LeadsPage(QWidget):
 
     # -- messages --------------------------------------------------------------------------
 
-    def _say(self, text: str) -> None:
+    def say(self, text: str) -> None:
         restyle(self.message, "hint")
         self.message.setText(text)
 
-    def _show_error(self, message: str) -> None:
+    def show_error(self, message: str) -> None:
         restyle(self.message, "fieldError")
         self.message.setText(sentence(message))
+
+    _show_error = show_error  # the name the live-change hook calls
 
     def _confirm_dialog(self, title: str, question: str, action: str) -> bool:
         # The app's shared confirmation: "Keep as it is" is the default button.
