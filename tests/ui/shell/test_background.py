@@ -51,7 +51,7 @@ def wait_running(qtbot, app: TextDeskApp, scheduled: int = 0) -> SendingStatus: 
 
 def test_quitting_asks_keep_stop_or_cancel(qtbot, sending: Sending, windows) -> None:  # type: ignore[no-untyped-def]
     sending.create(3, name="Next week", start_in_days=7)
-    app = open_window(windows, sending.url)
+    app = open_window(windows, sending.url, tray=False)  # closing is quitting without a tray
     window = app.window
     prompts = QuitPrompts(QuitChoice.CANCEL, QuitChoice.KEEP_SENDING)
     window.background.prompts = prompts
@@ -71,7 +71,7 @@ def test_quitting_asks_keep_stop_or_cancel(qtbot, sending: Sending, windows) -> 
     app.shutdown()  # what run_gui does once the event loop ends
     assert sending.service_pid() == pid  # the service goes on without the window
 
-    again = open_window(windows, sending.url)
+    again = open_window(windows, sending.url, tray=False)
     again.window.background.prompts = QuitPrompts(QuitChoice.STOP_SENDING)
     wait_running(qtbot, again, scheduled=1)
     assert sending.service_pid() == pid  # it found the service running and started none
@@ -82,7 +82,7 @@ def test_quitting_asks_keep_stop_or_cancel(qtbot, sending: Sending, windows) -> 
 
 
 def test_quitting_with_nothing_waiting_asks_nothing(qtbot, sending: Sending, windows) -> None:  # type: ignore[no-untyped-def]
-    app = open_window(windows, sending.url)
+    app = open_window(windows, sending.url, tray=False)
     prompts = QuitPrompts()
     app.window.background.prompts = prompts
     wait_running(qtbot, app)
