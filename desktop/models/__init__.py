@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from desktop.models.base import Base, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from desktop.models.conversations import AutoReply, Conversation, Template
     from desktop.models.engine import EngineLease
     from desktop.models.leads import Lead, LeadTag
     from desktop.models.messages import InboundMessage, Message, MessageEvent
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
     from desktop.models.settings import Setting
 
 _HOME = {
+    "AutoReply": "conversations",
+    "Conversation": "conversations",
+    "Template": "conversations",
     "EngineLease": "engine",
     "Lead": "leads",
     "LeadTag": "leads",
@@ -47,7 +51,9 @@ def import_all() -> None:
 
 
 __all__ = [
+    "AutoReply",
     "Base",
+    "Conversation",
     "EngineLease",
     "InboundMessage",
     "Lead",
@@ -58,6 +64,7 @@ __all__ = [
     "SequenceCounter",
     "Setting",
     "Step",
+    "Template",
     "UTCDateTime",
     "utcnow",
 ]

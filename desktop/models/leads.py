@@ -31,6 +31,9 @@ class Lead(Base):
     # The number's region spans time zones whose sending windows never overlap: its messages
     # wait until the owner gives the lead a time zone.
     timezone_needed: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The owner's own phone, texted only by "send a test to my phone": never part of a
+    # selection, a list or an export.
+    is_owner: Mapped[bool] = mapped_column(Boolean, default=False)
     # The lead's own fields beyond the ones above ({"company": "Acme"}), keyed by merge-field
     # name (desktop.services.leads.custom_fields); NULL when it has none.
     custom_fields: Mapped[dict[str, str] | None] = mapped_column(JSON(none_as_null=True))

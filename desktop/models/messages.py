@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from desktop.models.base import Base, UTCDateTime, utcnow
@@ -19,6 +28,7 @@ class Message(Base):
         Index("ix_messages_bucket_scheduled", "bucket", "scheduled_for"),
         Index("ix_messages_sequence_bucket", "sequence_id", "bucket"),
         Index("ix_messages_lead", "lead_id"),
+        Index("ix_messages_answers_inbound_id", "answers_inbound_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -48,6 +58,12 @@ class Message(Base):
     handed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     final_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # An answer or an auto-reply to a lead who wrote within the last 24 hours is not held by
+    # quiet hours (the customer started the conversation).
+    skip_quiet_hours: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The reply (inbound_messages.id) an auto-reply answers: one answer per inbound message
+    # (a unique index; no foreign key, so the column could be added in place).
+    answers_inbound_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -84,4 +100,5 @@ class InboundMessage(Base):
     # "opt_out", "opt_in" or "reply".
     action: Mapped[str] = mapped_column(String(10), default="reply")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEMA_HEAD = "0005"
+SCHEMA_HEAD = "0006"
 
 
 def stored_revision(engine: Engine) -> str | None:

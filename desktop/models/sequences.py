@@ -16,6 +16,9 @@ class Sequence(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    # "bulk" (the dashboard's sequences), "conversation" (answers to replies, one per
+    # sender) or "test" (test sends to the owner's phone): the engine sends all alike.
+    kind: Mapped[str] = mapped_column(String(16), default="bulk", index=True)
     sender: Mapped[str] = mapped_column(String(64), default="")
     # A desktop.services.status.vocabulary.SequenceStatus value.
     status: Mapped[str] = mapped_column(String(20), index=True)

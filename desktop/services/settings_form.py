@@ -112,6 +112,21 @@ FIELDS: dict[str, Field] = {
         ),
         Field("twilio_api_secret", "API key s&ecret", "The API key secret", ""),
         Field(
+            "owner_phone",
+            "&Your mobile",
+            "Your mobile number",
+            "For 'Send a test to my phone' in the composer: your own number with its country "
+            "code.",
+            "+15551234567",
+        ),
+        Field(
+            "business_name",
+            "&Business name",
+            "The business name",
+            "Said in the answer to HELP and INFO, so people know who is texting them.",
+            "Maple & Main Bakery",
+        ),
+        Field(
             "suppress_dead_numbers",
             "Skip &dead numbers",
             "Skip dead numbers",

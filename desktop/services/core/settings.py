@@ -147,6 +147,28 @@ def _switch(key: str) -> Callable[[str], bool]:
     return parse
 
 
+def _owner_phone(text: str) -> str:
+    """The owner's own mobile for test sends: empty, or a number in +E.164 form."""
+    value = text.strip()
+    if not value:
+        return ""
+    from desktop.services.core.phones import is_e164  # phonenumbers: only when used
+
+    if not is_e164(value):
+        raise UserError(
+            f"owner_phone must be your mobile number with its country code, such as "
+            f"+15551234567, not {value[:20]!r}"
+        )
+    return value
+
+
+def _business_name(text: str) -> str:
+    value = " ".join(text.split())
+    if len(value) > 60:
+        raise UserError("business_name can have at most 60 characters")
+    return value
+
+
 # Credential parsers never quote the value they refuse: it may be a secret, and the
 # sentence goes to the screen and the log.
 
@@ -284,6 +306,8 @@ _ALL_SPECS = (
     SettingSpec("price_per_segment", "0.0079", _price, "Price per message segment (USD)"),
     SettingSpec("default_region", "US", _region, "Country for numbers without +code"),
     SettingSpec("start_at_login", "auto", _login_switch, "Start the sending service at login"),
+    SettingSpec("owner_phone", "", _owner_phone, "Your own mobile, for test sends"),
+    SettingSpec("business_name", "", _business_name, "Your business name (the HELP answer)"),
     SettingSpec(
         "suppress_dead_numbers",
         "on",
@@ -314,6 +338,8 @@ class Config:
     # None ("auto"): on while a sequence is scheduled or running (the window applies it).
     start_at_login: bool | None = None
     suppress_dead_numbers: bool = True
+    owner_phone: str = ""
+    business_name: str = ""
 
     @property
     def credential_kind(self) -> Literal["api_key", "auth_token"] | None:

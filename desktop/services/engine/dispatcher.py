@@ -168,7 +168,7 @@ class Dispatcher:
                 if opted_out or deleted_at is not None:
                     gone_leads.add(message.lead_id)
                     continue
-                if window is not None:
+                if window is not None and not message.skip_quiet_hours:
                     zones = candidate_zones(tz_name, message.to_phone)
                     when = next_send_time(now, zones, window)
                     if when is None:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import func, or_, select
 
-from desktop.models import Sequence, SequenceCounter
+from desktop.models import Message, Sequence, SequenceCounter
 from desktop.services.core.context import Context
 from desktop.services.engine.dispatcher import Dispatcher
 from desktop.services.engine.leases import HEARTBEAT_EVERY, Holder, Leases, Owner
@@ -25,7 +25,7 @@ from desktop.services.engine.leftovers import cancel_leftovers
 from desktop.services.engine.poller import Poller
 from desktop.services.engine.sweeper import sweep
 from desktop.services.sequences.preparation import mark_failed_preparations
-from desktop.services.status.vocabulary import SequenceStatus
+from desktop.services.status.vocabulary import Bucket, SequenceStatus
 from desktop.services.twilio.connection import Connection
 
 log = logging.getLogger(__name__)
@@ -302,12 +302,21 @@ class Engine:
     # -- state ----------------------------------------------------------------------
 
     def is_idle(self) -> bool:
-        """Every sequence is Done, Canceled or Paused."""
+        """Every campaign is Done, Canceled or Paused, and no answer or test waits."""
         busy = [s.value for s in SequenceStatus if s not in IDLE_STATUSES]
         with self.ctx.db.read() as session:
-            return not session.scalar(
-                select(func.count()).select_from(Sequence).where(Sequence.status.in_(busy))
+            campaigns = session.scalar(
+                select(func.count())
+                .select_from(Sequence)
+                .where(Sequence.status.in_(busy), Sequence.kind == "bulk")
             )
+            one_offs = session.scalar(
+                select(func.count())
+                .select_from(Message)
+                .join(Sequence, Sequence.id == Message.sequence_id)
+                .where(Sequence.kind != "bulk", Message.bucket == Bucket.IN_QUEUE.value)
+            )
+        return not campaigns and not one_offs
 
     def _count_in_queue(self) -> None:
         """Refreshed by the jobs (on their threads), so status() never queries: the UI asks

@@ -2,63 +2,51 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import and_, exists, select
 from sqlalchemy.orm import Session
 
 from desktop.models import InboundMessage, Lead, Message, Sequence
+from desktop.services.inbox.auto_replies import auto_reply
+from desktop.services.inbox.conversations import note_inbound
+from desktop.services.inbox.keywords import ReplyAction, classify
 from desktop.services.leads.store import find_by_phone, opt_out
 from desktop.services.status.transitions import cancel_pending
 from desktop.services.status.vocabulary import Bucket
 from desktop.services.twilio.gateway import TwilioMessage
 
-# Twilio's default opt-out and opt-in keywords (Advanced Opt-Out defaults).
-OPT_OUT_WORDS = frozenset(
-    {"STOP", "STOPALL", "UNSUBSCRIBE", "END", "QUIT", "CANCEL", "REVOKE", "OPTOUT"}
-)
-OPT_IN_WORDS = frozenset({"START", "YES", "UNSTOP"})
 
-
-class ReplyAction(StrEnum):
-    OPT_OUT = "opt_out"
-    OPT_IN = "opt_in"
-    REPLY = "reply"
-
-
-def classify(body: str) -> ReplyAction:
-    """A reply that is only a keyword (any case, surrounding spaces or punctuation) acts."""
-    word = re.sub(r"[^A-Za-z]", "", (body or "").strip()).upper()
-    if word in OPT_OUT_WORDS:
-        return ReplyAction.OPT_OUT
-    if word in OPT_IN_WORDS:
-        return ReplyAction.OPT_IN
-    return ReplyAction.REPLY
-
-
-def record_inbound(session: Session, record: TwilioMessage, now: datetime) -> set[int] | None:
-    """Store one inbound message and act on it; returns the sequence ids it changed, or None
-    when it was already stored."""
+def record_inbound(
+    session: Session,
+    record: TwilioMessage,
+    now: datetime,
+    *,
+    business_name: str = "",
+    fallback_sender: str = "",
+) -> set[int] | None:
+    """Store one inbound message and act on it (opt-out, opt-in, stop-on-reply, the inbox,
+    a keyword's auto-reply); returns the sequence ids it changed, or None when it was
+    already stored."""
     if session.scalar(select(InboundMessage.id).where(InboundMessage.twilio_sid == record.sid)):
         return None
     action = classify(record.body)
     lead = find_by_phone(session, record.from_)
     received = record.date_sent or record.date_created or now
-    session.add(
-        InboundMessage(
-            twilio_sid=record.sid,
-            lead_id=lead.id if lead else None,
-            from_phone=record.from_[:20],
-            to_phone=record.to[:64],
-            body=record.body,
-            action=action.value,
-            received_at=received,
-        )
+    inbound = InboundMessage(
+        twilio_sid=record.sid,
+        lead_id=lead.id if lead else None,
+        from_phone=record.from_[:20],
+        to_phone=record.to[:64],
+        body=record.body,
+        action=action.value,
+        received_at=received,
     )
+    session.add(inbound)
     if lead is None:
         return set()
+    session.flush()
+    note_inbound(session, lead.id, record.body, received)
     if action == ReplyAction.OPT_OUT:
         canceled = cancel_pending(session, Message.lead_id == lead.id, now, "lead replied STOP")
         opt_out(session, lead, now, "lead replied STOP")
@@ -67,7 +55,13 @@ def record_inbound(session: Session, record: TwilioMessage, now: datetime) -> se
         lead.opted_out = False
         lead.opted_out_at = None
         return set()
-    return _stop_on_reply(session, lead, now)
+    changed = _stop_on_reply(session, lead, now)
+    answered = auto_reply(
+        session, inbound, lead, now, business_name=business_name, fallback_sender=fallback_sender
+    )
+    if answered is not None:
+        changed.add(answered.sequence_id)
+    return changed
 
 
 def _stop_on_reply(session: Session, lead: Lead, now: datetime) -> set[int]:

@@ -195,9 +195,13 @@ class Poller:
         )
         changed: set[int] = set()
         now = self.ctx.now()
+        business = str(self.ctx.settings.raw("business_name"))
+        fallback = self._senders()[0] if self._senders() else ""
         with self.ctx.db.write() as session:
             for record in inbound:
-                result = record_inbound(session, record, now)
+                result = record_inbound(
+                    session, record, now, business_name=business, fallback_sender=fallback
+                )
                 if result:
                     changed |= result
         return changed

@@ -65,11 +65,17 @@ def has_work(ctx: Context) -> bool:
     settings = ctx.settings
     recent = ctx.now() - settings.get("delivery_unknown_after") - settings.get("carrier_window")
     with ctx.db.read() as session:
-        if session.scalar(select(func.count()).where(Sequence.status.in_(SENDING))):
+        campaigns = select(func.count()).where(
+            Sequence.status.in_(SENDING), Sequence.kind == "bulk"
+        )
+        if session.scalar(campaigns):
             return True
+        # Answers and test sends live in hidden sequences that stay In progress: count the
+        # messages themselves.
         tracked = session.scalar(
             select(func.count()).where(
-                (Message.bucket == Bucket.OUTBOX.value)
+                (Message.bucket == Bucket.IN_QUEUE.value)
+                | (Message.bucket == Bucket.OUTBOX.value)
                 | (
                     (Message.bucket == Bucket.DELIVERY_UNKNOWN.value)
                     & (Message.handed_off_at >= recent)

@@ -4,11 +4,11 @@ history of interactions (outbound messages with their events, and inbound replie
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from desktop.models import InboundMessage, Lead, Message, MessageEvent
+from desktop.models import InboundMessage, Lead, Message, MessageEvent, Sequence
 from desktop.services.core.context import Context
 from desktop.services.core.errors import NotFound
 from desktop.services.status.vocabulary import Bucket
@@ -84,6 +84,8 @@ class HistoryEntry:
     error_code: int | None
     explanation: str | None  # the error's full explanation, for tooltips
     events: tuple[tuple[datetime, str, str | None], ...] = ()  # (time, to bucket, status)
+    # Outbound only: "step" (a campaign's), "answer", "auto_reply" or "test".
+    origin: str | None = None
 
     @property
     def status_label(self) -> str:
@@ -104,12 +106,36 @@ class LeadHistory:
     entries: list[HistoryEntry]
 
 
+def _reply_order(received: datetime, stored: datetime | None) -> datetime:
+    """Where a reply goes among the texts: Twilio dates it to the whole second, a hand-off
+    has microseconds. It happened within its second and before we stored it, so it sorts
+    at the earlier of the end of its second and our storing it: after a text sent earlier
+    in that second, before an answer written once it was read."""
+    if received.microsecond:
+        return received
+    latest = received + timedelta(microseconds=999_999)
+    return min(latest, stored) if stored is not None and stored >= received else latest
+
+
+def _origin(kind: str, answers_inbound_id: int | None) -> str:
+    if kind == "conversation":
+        return "auto_reply" if answers_inbound_id is not None else "answer"
+    return "test" if kind == "test" else "step"
+
+
 def lead_history(ctx: Context, lead_id: int) -> LeadHistory:
     with ctx.db.read() as session:
         lead = session.get(Lead, lead_id)
         if lead is None:
             raise NotFound(f"no lead with id {lead_id}")
         messages = session.scalars(select(Message).where(Message.lead_id == lead_id)).all()
+        kinds = dict(
+            session.execute(
+                select(Sequence.id, Sequence.kind).where(
+                    Sequence.id.in_({m.sequence_id for m in messages})
+                )
+            ).all()
+        )
         events: dict[int, list[tuple[datetime, str, str | None]]] = {}
         if messages:
             for e in session.scalars(
@@ -130,11 +156,13 @@ def lead_history(ctx: Context, lead_id: int) -> LeadHistory:
                 error_code=m.error_code,
                 explanation=error_catalog.explain(m.error_code).as_text() if m.error_code else None,
                 events=tuple(events.get(m.id, ())),
+                origin=_origin(kinds.get(m.sequence_id, "bulk"), m.answers_inbound_id),
             )
             for m in messages
         ]
-        entries += [
-            HistoryEntry(
+        order: dict[int, datetime] = {}
+        for r in session.scalars(select(InboundMessage).where(InboundMessage.lead_id == lead_id)):
+            reply = HistoryEntry(
                 time=r.received_at,
                 direction="inbound",
                 sequence_id=None,
@@ -145,11 +173,9 @@ def lead_history(ctx: Context, lead_id: int) -> LeadHistory:
                 error_code=None,
                 explanation=None,
             )
-            for r in session.scalars(
-                select(InboundMessage).where(InboundMessage.lead_id == lead_id)
-            )
-        ]
-        entries.sort(key=lambda e: e.time)
+            order[id(reply)] = _reply_order(r.received_at, r.created_at)
+            entries.append(reply)
+        entries.sort(key=lambda e: order.get(id(e), e.time))
         return LeadHistory(
             lead_id=lead.id,
             name=lead.full_name or lead.phone,

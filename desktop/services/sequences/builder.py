@@ -132,6 +132,7 @@ def _selection_query(selection: LeadSelection) -> Any:
     query = select(Lead.id, Lead.phone, Lead.first_name, Lead.last_name, Lead.email)
     query = query.add_columns(Lead.opted_out, Lead.deleted_at)
     query = query.add_columns(Lead.dead_number_code, Lead.custom_fields)
+    query = query.where(Lead.is_owner.is_(False))  # the owner's phone only gets test sends
     if selection.ids is not None:
         query = query.where(Lead.id.in_(selection.ids))
     elif selection.tag:
@@ -402,6 +403,7 @@ def _enqueue(ctx: Context, sequence_id: int, recipients: list[Recipient]) -> int
                 # Later steps wait (NULL) until the previous step went out to that lead.
                 "scheduled_for": sequence.start_at if step.position == 0 else None,
                 "attempts": 0,
+                "skip_quiet_hours": False,  # raw executemany: no Python-side defaults
                 "created_at": now,
                 "updated_at": now,
             }

@@ -25,6 +25,13 @@ from desktop.services.status.rules import (
 from desktop.services.status.transitions import Counts, cancel_pending, counts_by_sequence
 from desktop.services.status.vocabulary import Bucket, SequenceStatus
 
+# A message in one of these has an outcome: the carrier confirmed it, it failed, or the
+# carrier stayed silent past the timeout. In-queue and Outbox are still on their way.
+OUTCOME_BUCKETS: tuple[Bucket, ...] = (Bucket.SENT, Bucket.ERROR, Bucket.DELIVERY_UNKNOWN)
+
+
+BULK = "bulk"  # Sequence.kind of the owner's campaigns (the others hold one-off messages)
+
 
 @dataclass(frozen=True)
 class SequenceSummary:
@@ -36,17 +43,42 @@ class SequenceSummary:
     start_at: datetime
     steps: int
     counts: Counts
+    last_handoff_at: datetime | None = None
+    done_at: datetime | None = None
+    canceled_at: datetime | None = None
 
     @property
     def total(self) -> int:
         return self.counts.total
 
     @property
+    def going_out(self) -> int:
+        """Messages that will go out, or went out: every one but the canceled ones."""
+        return self.counts.total - self.counts[Bucket.CANCELED]
+
+    @property
+    def with_outcome(self) -> int:
+        """Messages whose fate is known: delivered, failed, or never confirmed."""
+        return sum(self.counts[bucket] for bucket in OUTCOME_BUCKETS)
+
+    @property
     def progress(self) -> float:
-        """Share of messages that have left In-queue (0..1)."""
-        if not self.counts.total:
-            return 1.0 if self.status == SequenceStatus.DONE else 0.0
-        return 1.0 - self.counts[Bucket.IN_QUEUE] / self.counts.total
+        """Messages with an outcome / messages that will go out (0..1).
+
+        Canceled messages count on neither side, so a canceled sequence with nothing sent
+        is at 0%, not 100%; a message still In-queue or in the Outbox keeps a sequence
+        below 100%. A sequence with nothing to send is complete only once it is Done."""
+        if not self.going_out:
+            return 1.0 if self.status == SequenceStatus.DONE and not self.total else 0.0
+        return self.with_outcome / self.going_out
+
+    @property
+    def last_activity_at(self) -> datetime | None:
+        """The latest of the last hand-off to Twilio and the sequence's own outcome (Done,
+        Canceled); None while nothing happened. Read from the sequence's row: the
+        dashboard asks for it at every change, a scan of its messages would cost too much."""
+        moments = [m for m in (self.last_handoff_at, self.done_at, self.canceled_at) if m]
+        return max(moments) if moments else None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -131,7 +163,8 @@ def refresh_statuses(
     ]
     changed: list[int] = []
     with ctx.db.write() as session:
-        query = select(Sequence).where(Sequence.status.in_(live))
+        # Hidden sequences (answers, test sends) are always In progress: nothing to derive.
+        query = select(Sequence).where(Sequence.status.in_(live), Sequence.kind == BULK)
         if sequence_ids is not None:
             query = query.where(Sequence.id.in_(sequence_ids))
         if senders is not None:
@@ -166,7 +199,11 @@ def list_sequences(ctx: Context, sequence_ids: list[int] | None = None) -> list[
         sequences.c.created_at,
         sequences.c.start_at,
         steps,
+        sequences.c.last_handoff_at,
+        sequences.c.done_at,
+        sequences.c.canceled_at,
     ).order_by(sequences.c.id.desc())
+    query = query.where(sequences.c.kind == BULK)  # answers and test sends are not campaigns
     if sequence_ids is not None:
         query = query.where(sequences.c.id.in_(sequence_ids))
     with ctx.db.read_connection() as connection:
@@ -182,6 +219,9 @@ def list_sequences(ctx: Context, sequence_ids: list[int] | None = None) -> list[
             start_at=row[5],
             steps=int(row[6] or 0),
             counts=counts.get(row[0], Counts()),
+            last_handoff_at=row[7],
+            done_at=row[8],
+            canceled_at=row[9],
         )
         for row in rows
     ]
