@@ -174,6 +174,7 @@ def _print_result(result: CreateResult, as_json: bool, verb: str) -> None:
                 "leads": result.leads,
                 "excluded_opted_out": result.excluded_opted_out,
                 "excluded_deleted": result.excluded_deleted,
+                "excluded_dead": result.excluded_dead,
                 "warnings": list(result.warnings),
                 "reminders": list(result.reminders),
             }
@@ -181,8 +182,8 @@ def _print_result(result: CreateResult, as_json: bool, verb: str) -> None:
     else:
         print(
             f"{verb} sequence {result.sequence_id}: {result.messages} message(s) to "
-            f"{result.leads} lead(s); excluded {result.excluded_opted_out} opted out and "
-            f"{result.excluded_deleted} deleted."
+            f"{result.leads} lead(s); excluded {result.excluded_opted_out} opted out, "
+            f"{result.excluded_deleted} deleted and {result.excluded_dead} unreachable."
         )
         for line in result.warnings + result.reminders:
             print(f"  note: {line}")

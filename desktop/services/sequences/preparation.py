@@ -17,12 +17,9 @@ from desktop.models import Sequence
 from desktop.services.core.context import Context
 from desktop.services.core.errors import NotFound, UserError
 from desktop.services.core.processes import Process, this_process
-from desktop.services.sequences.builder import (
-    CreateResult,
-    LeadSelection,
-    enqueue_or_fail,
-    select_recipients,
-)
+from desktop.services.leads.store import suppress_dead_numbers
+from desktop.services.sequences.builder import CreateResult, LeadSelection, choose_recipients
+from desktop.services.sequences.enqueue import enqueue_or_fail
 from desktop.services.status.vocabulary import SequenceStatus
 
 STALE_ELSEWHERE = timedelta(minutes=15)
@@ -87,12 +84,13 @@ def retry_preparation(ctx: Context, sequence_id: int) -> CreateResult:
             raise UserError(f"sequence {sequence_id} changed meanwhile; try again")
         stored.status = SequenceStatus.BEING_PROCESSED.value
         stored.preparer = this_process().token()
-        recipients, opted_out, deleted = select_recipients(session, selection)
-    messages = enqueue_or_fail(ctx, sequence_id, recipients)
+        chosen = choose_recipients(session, selection, suppress_dead=suppress_dead_numbers(ctx))
+    messages = enqueue_or_fail(ctx, sequence_id, chosen.recipients)
     return CreateResult(
         sequence_id=sequence_id,
         messages=messages,
-        leads=len(recipients),
-        excluded_opted_out=opted_out,
-        excluded_deleted=deleted,
+        leads=len(chosen.recipients),
+        excluded_opted_out=chosen.opted_out,
+        excluded_deleted=chosen.deleted,
+        excluded_dead=chosen.dead,
     )
