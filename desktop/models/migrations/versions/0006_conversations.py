@@ -74,7 +74,7 @@ def upgrade() -> None:
         """
         INSERT INTO conversations
             (lead_id, last_at, last_body, last_inbound, last_inbound_at, unread)
-        SELECT i.lead_id, i.received_at, i.body, 1, i.received_at, 0
+        SELECT i.lead_id, i.received_at, i.body, TRUE, i.received_at, 0
         FROM inbound_messages i
         WHERE i.lead_id IS NOT NULL
           AND i.id = (SELECT MAX(j.id) FROM inbound_messages j WHERE j.lead_id = i.lead_id)
