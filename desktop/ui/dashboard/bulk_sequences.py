@@ -3,11 +3,15 @@
 A non-zero count is a link: clicking it (or pressing Enter on it) opens the lead list for
 that sequence and bucket. Counts follow the engine live: its change notices trigger a
 coalesced refresh of the changed rows on the task runner, never a query on the GUI thread.
+
+The selected sequence's actions sit in a small toolbar above the table (and in its context
+menu). The table is one Tab stop (arrows move inside it) and its columns fit 1024 pixels:
+headers wrap onto two lines and the name takes what is left.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -16,6 +20,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QStackedLayout,
     QTableView,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -23,11 +28,13 @@ from PySide6.QtWidgets import (
 from desktop.services.sequences import lifecycle as sequences
 from desktop.services.sequences.lifecycle import SequenceSummary
 from desktop.services.status.vocabulary import Bucket
+from desktop.ui.dashboard.column_fit import ColumnFitter
 from desktop.ui.dashboard.lead_list_dialog import LeadListDialog
+from desktop.ui.dashboard.progress_cell import ProgressCountDelegate
 from desktop.ui.dashboard.sequence_actions import SequenceActions
 from desktop.ui.dashboard.sequences_model import SequencesModel, column_of
 from desktop.ui.kit.appstate import AppServices
-from desktop.ui.kit.delegates import LinkCursor, LinkDelegate, ProgressDelegate, StatusBadgeDelegate
+from desktop.ui.kit.delegates import LinkCursor, LinkDelegate, StatusBadgeDelegate
 from desktop.ui.kit.enter_opens_row import EnterOpensRow
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.prompts import Prompts
@@ -35,6 +42,8 @@ from desktop.ui.kit.refresh import Refresher
 from desktop.ui.kit.roles import LINK_ROLE, SORT_ROLE
 
 ROW_HEIGHT = 32
+VISIBLE_ROWS = 6  # rows always shown, also at the smallest window (1024x700)
+ROWS_WANTED = 12  # rows the table asks room for before it scrolls itself (the dock scrolls)
 FULL_REFRESH_MS = 15_000  # catches what no engine notice reports (leads deleted elsewhere)
 EMPTY_TEXT = (
     "No bulk texts yet.\n\nClick “New sequence” (Ctrl+N) to write one: pick your leads, "
@@ -69,6 +78,8 @@ class BulkSequencesWidget(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
         self.table = self._build_table()
+        self.columns = ColumnFitter(self.table, self.model)
+        self.columns.fit()
         self.empty = QLabel("Loading sequences…")
         self.empty.setProperty("role", "emptyState")
         self.empty.setWordWrap(True)
@@ -93,7 +104,10 @@ class BulkSequencesWidget(QWidget):
             services, self.current_summary, self, notifier=self.notifier, prompts=self.prompts
         )
         self.sequence_actions.changed.connect(self.refresh_ids)
-        self.table.addActions(self.sequence_actions.actions)
+        self.sequence_actions.removed.connect(lambda _id: self.refresh())
+        self.addActions(self.sequence_actions.actions)  # shortcuts while focus is in here
+        self.toolbar = self._build_toolbar()
+        layout.insertWidget(0, self.toolbar)
         self.table.selectionModel().currentChanged.connect(
             lambda *_: self.sequence_actions.update_enabled()
         )
@@ -126,33 +140,67 @@ class BulkSequencesWidget(QWidget):
         table.setWordWrap(False)
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(ROW_HEIGHT)
-        # Room for a few sequences before the table scrolls: it is the dashboard's heart.
-        table.setMinimumHeight(ROW_HEIGHT * 4 + 36)
+        # One Tab stop: Tab leaves the table, the arrows move inside it.
+        table.setTabKeyNavigation(False)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._show_menu)
         table.clicked.connect(self._on_clicked)
         self._badges = StatusBadgeDelegate(table)
-        self._progress = ProgressDelegate(table)
+        self._progress = ProgressCountDelegate(table)
         self._links = LinkDelegate(table)
         table.setItemDelegateForColumn(column_of("status"), self._badges)
         table.setItemDelegateForColumn(column_of("progress"), self._progress)
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        metrics = header.fontMetrics()
         for i, column in enumerate(self.model.column_specs):
             if column.is_count:
                 table.setItemDelegateForColumn(i, self._links)
-            width = max(metrics.horizontalAdvance(column.header) + 40, 72)
-            header.resizeSection(i, width)
-        header.resizeSection(column_of("status"), 130)
-        header.resizeSection(column_of("progress"), 130)
-        header.resizeSection(column_of("created"), 120)
-        header.setSectionResizeMode(column_of("name"), QHeaderView.ResizeMode.Stretch)
-        header.setMinimumSectionSize(60)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap
+        )
+        self._size_columns(table)
+        # The dashboard's heart: room for VISIBLE_ROWS sequences before the table scrolls.
+        table.setMinimumHeight(ROW_HEIGHT * VISIBLE_ROWS + header.height() + 4)
         LinkCursor(table)
         EnterOpensRow(table, self._open_from, opens=lambda index: bool(index.data(LINK_ROLE)))
         return table
+
+    def _size_columns(self, table: QTableView) -> None:
+        header = table.horizontalHeader()
+        # Two lines of header text: "Delivery unknown" and "Starts / Last activity" wrap.
+        header.setFixedHeight(2 * header.fontMetrics().height() + 12)
+        header.setMinimumSectionSize(header.fontMetrics().averageCharWidth() * 4)
+        header.setSectionResizeMode(column_of("name"), QHeaderView.ResizeMode.Stretch)
+
+    def _build_toolbar(self) -> QToolBar:
+        toolbar = QToolBar("Sequence actions", self)
+        toolbar.setObjectName("sequenceToolBar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.setMovable(False)
+        toolbar.setFloatable(False)
+        actions = self.sequence_actions
+        toolbar.addActions([actions.pause_action, actions.resume_action, actions.cancel_action])
+        toolbar.addSeparator()
+        toolbar.addActions([actions.export_action, actions.resend_action])
+        failed_separator = toolbar.addSeparator()
+        toolbar.addActions([actions.delete_action, actions.retry_action])
+        # Delete and Retry show only for a sequence whose preparation failed; so does the
+        # separator before them, or it would dangle at the end.
+        actions.delete_action.changed.connect(
+            lambda: failed_separator.setVisible(actions.delete_action.isVisible())
+        )
+        failed_separator.setVisible(actions.delete_action.isVisible())
+        toolbar.hide()  # until there is a sequence to act on
+        return toolbar
+
+    def sizeHint(self) -> QSize:
+        """Room for every sequence up to ROWS_WANTED: the dashboard gives the table the
+        space, and charts and feeds below take what is left (or scroll into view)."""
+        hint = super().sizeHint()
+        rows = min(max(self.model.rowCount(), VISIBLE_ROWS), ROWS_WANTED)
+        table = self.table.horizontalHeader().height() + rows * ROW_HEIGHT + 4
+        toolbar = self.toolbar.sizeHint().height() if self.toolbar.isVisibleTo(self) else 0
+        return QSize(hint.width(), max(hint.height(), table + toolbar + 8))
 
     # -- data --------------------------------------------------------------------------
 
@@ -181,6 +229,9 @@ class BulkSequencesWidget(QWidget):
             self.stack.setCurrentIndex(0)
         else:
             self.stack.setCurrentIndex(1)
+        self.toolbar.setVisible(self.model.rowCount() > 0)  # nothing to act on yet
+        self.columns.fit()  # a status with a wider badge may have come
+        self.updateGeometry()  # more rows ask for more room
         if self._select_after_load is not None and self.select_sequence(self._select_after_load):
             self._select_after_load = None
         self.sequence_actions.update_enabled()
@@ -255,7 +306,7 @@ class BulkSequencesWidget(QWidget):
         self.sequence_actions.update_enabled()
         menu = QMenu(self)
         for i, action in enumerate(self.sequence_actions.actions):
-            if i in (3, 4):
+            if i in (3, 4, 5):
                 menu.addSeparator()
             menu.addAction(action)
         menu.exec(self.table.viewport().mapToGlobal(pos))

@@ -1,9 +1,13 @@
 """Delivery overview: where each sequence's messages stand, and activity over time.
 
-Left, one stacked bar per recent sequence with a segment per bucket (the table's colours).
-Right, messages handed to Twilio and confirmed delivered per time slice. Both refresh from
-one background query after engine notices, at most every few seconds: charts are the most
-expensive thing to repaint, and a glance does not need sub-second freshness.
+Left, one stacked column per recent sequence with a segment per bucket (the table's
+colours). Right, messages handed to Twilio and confirmed delivered per time slice. Both
+refresh from one background query after engine notices, at most every few seconds: charts
+are the most expensive thing to repaint, and a glance does not need sub-second freshness.
+
+Sequence names sit under their columns, shortened to the width each column has (a bar chart
+laid sideways turned every name into "..." once four sequences shared its height); hovering
+a column shows the full name and the counts.
 """
 
 from __future__ import annotations
@@ -16,13 +20,13 @@ from PySide6.QtCharts import (
     QChart,
     QChartView,
     QDateTimeAxis,
-    QHorizontalStackedBarSeries,
     QLineSeries,
+    QStackedBarSeries,
     QValueAxis,
 )
 from PySide6.QtCore import QDateTime, QMargins, QPointF, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedLayout, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QCursor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedLayout, QToolTip, QVBoxLayout, QWidget
 
 from desktop.services.reports import activity
 from desktop.services.reports.activity import Activity
@@ -33,9 +37,12 @@ from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.refresh import Refresher
 from desktop.ui.kit.theme import BUCKET_CHART_COLORS, DELIVERED_COLOR, HANDOFF_COLOR
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 MAX_SEQUENCES = 6
 PERIODIC_MS = 15_000
+CHART_MIN_HEIGHT = 150  # the charts shrink first: the sequences table above gets the room
+LABEL_MARGIN = 12  # pixels kept free between two names under the columns
 Overview = tuple[list[SequenceSummary], Activity]
 
 
@@ -55,12 +62,21 @@ def _chart(title: str) -> QChart:
 def _view(chart: QChart) -> QChartView:
     view = QChartView(chart)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(175)
+    view.setMinimumHeight(CHART_MIN_HEIGHT)
     return view
 
 
-def _short(name: str, limit: int = 22) -> str:
-    return name if len(name) <= limit else name[: limit - 1] + "…"
+def shortened(names: list[str], metrics: QFontMetrics, width: int) -> list[str]:
+    """Each name cut with "…" to `width` pixels (at least a few letters, so a name never
+    becomes only the ellipsis), made unique so the axis keeps one category per column."""
+    least = metrics.horizontalAdvance("Abcd…")
+    result: list[str] = []
+    for name in names:
+        short = metrics.elidedText(name, Qt.TextElideMode.ElideRight, max(width, least))
+        while short in result:  # two names alike once cut: categories must differ
+            short += "\u200b"
+        result.append(short)
+    return result
 
 
 class DeliveryOverviewWidget(QWidget):
@@ -80,7 +96,7 @@ class DeliveryOverviewWidget(QWidget):
         self.last: Overview | None = None
 
         self.bars_chart = _chart("Messages per sequence")
-        self.bar_series = QHorizontalStackedBarSeries()
+        self.bar_series = QStackedBarSeries()
         self.bar_sets: list[QBarSet] = []
         for bucket in BUCKET_ORDER:
             bar_set = QBarSet(bucket.label)
@@ -93,8 +109,9 @@ class DeliveryOverviewWidget(QWidget):
         self.category_axis = QBarCategoryAxis()
         self.count_axis = QValueAxis()
         self.count_axis.setLabelFormat("%d")
-        self.bars_chart.addAxis(self.category_axis, Qt.AlignmentFlag.AlignLeft)
-        self.bars_chart.addAxis(self.count_axis, Qt.AlignmentFlag.AlignBottom)
+        self.count_axis.setTickCount(3)  # few labels: the chart may be short
+        self.bars_chart.addAxis(self.category_axis, Qt.AlignmentFlag.AlignBottom)
+        self.bars_chart.addAxis(self.count_axis, Qt.AlignmentFlag.AlignLeft)
         self.bar_series.attachAxis(self.category_axis)
         self.bar_series.attachAxis(self.count_axis)
 
@@ -110,6 +127,7 @@ class DeliveryOverviewWidget(QWidget):
         self.time_axis.setTickCount(5)
         self.rate_axis = QValueAxis()
         self.rate_axis.setLabelFormat("%d")
+        self.rate_axis.setTickCount(3)
         self.line_chart.addAxis(self.time_axis, Qt.AlignmentFlag.AlignBottom)
         self.line_chart.addAxis(self.rate_axis, Qt.AlignmentFlag.AlignLeft)
         for series in (self.handed_series, self.delivered_series):
@@ -121,8 +139,12 @@ class DeliveryOverviewWidget(QWidget):
         row = QHBoxLayout(charts)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(8)
-        row.addWidget(_view(self.bars_chart), 3)
+        self.bars_view = _view(self.bars_chart)
+        row.addWidget(self.bars_view, 3)
         row.addWidget(_view(self.line_chart), 2)
+        self.shown: list[SequenceSummary] = []  # the columns, left to right
+        self.bar_series.hovered.connect(self._hovered)
+        self.bars_chart.plotAreaChanged.connect(lambda _area: self._label_columns())
         self.empty = QLabel("Loading…")
         self.empty.setProperty("role", "emptyState")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -170,14 +192,11 @@ class DeliveryOverviewWidget(QWidget):
         self.refreshed.emit()
 
     def _fill_bars(self, summaries: list[SequenceSummary]) -> None:
-        # Oldest at the bottom, newest on top, as the table lists them.
-        shown = list(reversed(summaries))
-        names = [_short(s.name) for s in shown]
-        if self.category_axis.categories() != names:
-            self.category_axis.clear()
-            self.category_axis.append(names)
+        # Oldest on the left, newest on the right: the order they were created in.
+        self.shown = list(reversed(summaries))
+        self._label_columns()
         for bar_set, bucket in zip(self.bar_sets, BUCKET_ORDER, strict=True):
-            values = [float(s.counts[bucket]) for s in shown]
+            values = [float(s.counts[bucket]) for s in self.shown]
             if bar_set.count() != len(values):
                 bar_set.remove(0, bar_set.count())
                 bar_set.append(values)
@@ -185,8 +204,39 @@ class DeliveryOverviewWidget(QWidget):
                 for i, value in enumerate(values):
                     if bar_set.at(i) != value:
                         bar_set.replace(i, value)
-        self.count_axis.setRange(0, max([s.total for s in shown] + [1]))
+        self.count_axis.setRange(0, max([s.total for s in self.shown] + [1]))
         self.count_axis.applyNiceNumbers()
+
+    def _label_columns(self) -> None:
+        """Names under the columns, cut to the width each column has now."""
+        if not self.shown:
+            return
+        names = [s.name for s in self.shown]
+        width = int(self.bars_chart.plotArea().width())
+        if width > 0:  # not laid out yet: the full names, cut once the chart has a size
+            metrics = QFontMetrics(self.category_axis.labelsFont())
+            names = shortened(names, metrics, width // len(self.shown) - LABEL_MARGIN)
+        if self.category_axis.categories() != names:
+            self.category_axis.clear()
+            self.category_axis.append(names)
+
+    def column_tooltip(self, index: int) -> str | None:
+        """The full name of the sequence in column `index`, and its counts."""
+        if not 0 <= index < len(self.shown):
+            return None
+        summary = self.shown[index]
+        counts = ", ".join(
+            f"{bucket.label} {summary.counts[bucket]:,}"
+            for bucket in BUCKET_ORDER
+            if summary.counts[bucket]
+        )
+        return wrapped_tooltip(summary.name, counts or "No messages")
+
+    def _hovered(self, status: bool, index: int, _bar_set: QBarSet) -> None:
+        if status:
+            QToolTip.showText(QCursor.pos(), self.column_tooltip(index) or "", self.bars_view)
+        else:
+            QToolTip.hideText()
 
     def _fill_lines(self, series: Activity) -> None:
         def points(attribute: str) -> list[QPointF]:

@@ -13,6 +13,7 @@ from desktop.ui.kit.formatting import Clock, format_full_time, format_time
 from desktop.ui.kit.roles import BADGE_ROLE, ID_ROLE, SORT_ROLE
 from desktop.ui.kit.table_model import Column, ColumnTableModel
 from desktop.ui.kit.theme import REPLY_SWATCHES, info_icon
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 
 class FeedEntry(Protocol):
@@ -79,8 +80,8 @@ def _kind_badge(row: Reply) -> tuple[str, str, str]:
     return (_kind(row), swatch.fg, swatch.bg)
 
 
-def _reply_tooltip(row: Reply) -> str:
-    return f"{format_full_time(row.time)}\n{row.body}"
+def _reply_tooltip(row: Reply) -> str | None:
+    return wrapped_tooltip(format_full_time(row.time), row.body)
 
 
 def reply_columns(clock: Clock) -> tuple[Column[Reply], ...]:
@@ -100,7 +101,9 @@ def reply_columns(clock: Clock) -> tuple[Column[Reply], ...]:
 
 class RecentErrorsModel(FeedModel[RecentError]):
     def __init__(self, parent: QObject | None = None, *, clock: Clock) -> None:
-        super().__init__(error_columns(clock), parent, tooltip=lambda row: row.explanation)
+        super().__init__(
+            error_columns(clock), parent, tooltip=lambda row: wrapped_tooltip(row.explanation)
+        )
 
 
 class RepliesModel(FeedModel[Reply]):

@@ -10,6 +10,7 @@ from desktop.ui.kit.formatting import Clock, format_full_time, format_time
 from desktop.ui.kit.roles import BADGE_ROLE, ID_ROLE, LINK_ROLE
 from desktop.ui.kit.table_model import Column, ColumnTableModel
 from desktop.ui.kit.theme import BUCKET_SWATCHES, info_icon
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 LEAD, PHONE, STEP, STATUS, ERROR, TIME = range(6)
 
@@ -28,7 +29,10 @@ def status_text(row: BucketRow) -> str:
 
 
 def _error_explanation(row: BucketRow) -> str | None:
-    return error_catalog.explain(row.error_code).as_text() if row.error_code else None
+    """The catalog's explanation, wrapped: 21610's is a paragraph, not a line to scroll."""
+    return (
+        wrapped_tooltip(error_catalog.explain(row.error_code).as_text()) if row.error_code else None
+    )
 
 
 def _status_badge(row: BucketRow) -> tuple[str, str, str]:
@@ -56,7 +60,7 @@ def lead_list_columns(clock: Clock) -> tuple[Column[BucketRow], ...]:
         Column(
             "Status",
             status_text,
-            tooltip=lambda r: _error_explanation(r) or r.bucket.meaning,
+            tooltip=lambda r: _error_explanation(r) or wrapped_tooltip(r.bucket.meaning),
             roles={BADGE_ROLE: _status_badge},
         ),
         Column(

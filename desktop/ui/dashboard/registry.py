@@ -33,7 +33,7 @@ class DashboardWidgetSpec:
     description: str  # one sentence, shown in the gear dialog and the help
     create: Callable[[DashboardHost], QWidget]  # the widget is a LiveWidget too (refresh/stop)
     wide: bool = True  # a full row; narrow widgets pair up side by side
-    stretch: int = 2  # share of the height when the dock is taller than needed
+    stretch: int = 1  # share of the height when the dock is taller than needed
 
 
 def _bulk(host: DashboardHost) -> QWidget:
@@ -68,7 +68,7 @@ def default_registry() -> list[DashboardWidgetSpec]:
             "Every bulk text with its status, progress and how many messages are in each "
             "bucket. Click a number to see who is in it.",
             _bulk,
-            stretch=4,
+            stretch=6,  # the table gets the room; charts and feeds keep what they need
         ),
         DashboardWidgetSpec(
             "delivery_overview",

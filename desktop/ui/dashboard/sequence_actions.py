@@ -1,8 +1,11 @@
-"""What the user can do to one sequence: pause, resume, cancel, export, resend errors.
+"""What the user can do to one sequence: pause, resume, cancel, export, resend errors, and
+for a sequence whose preparation failed, delete or retry it.
 
 The actions work on "the current sequence" given by a callable, so the table's context menu,
-a toolbar and a test all use the same QActions. Every change runs on the task runner; the
-answer comes back as a notice and a refresh of the sequence's row.
+the toolbar above it and a test all use the same QActions; each is enabled only where the
+status rules allow it. Every change runs on the task runner; the answer comes back as a
+notice and a refresh of the sequence's row. Resume and Retry give the sending service work,
+so they also start it unless one runs (that waits for a process: never on the GUI thread).
 """
 
 from __future__ import annotations
@@ -11,16 +14,19 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
 
+from desktop.services.core.context import Context
+from desktop.services.engine.service_control import Started, ensure_service
 from desktop.services.reports import exports as reports
 from desktop.services.sequences import lifecycle as sequences
-from desktop.services.sequences import resend
+from desktop.services.sequences import preparation, resend
+from desktop.services.sequences.builder import CreateResult
 from desktop.services.sequences.lifecycle import SequenceSummary
 from desktop.services.status.rules import InvalidTransition, SequenceAction, apply_action
-from desktop.services.status.vocabulary import Bucket
+from desktop.services.status.vocabulary import Bucket, SequenceStatus
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.formatting import plural
 from desktop.ui.kit.notify import Notifier
@@ -38,6 +44,24 @@ def allowed(summary: SequenceSummary | None, action: SequenceAction) -> bool:
     return True
 
 
+def preparation_failed(summary: SequenceSummary | None) -> bool:
+    return summary is not None and summary.status == SequenceStatus.PREPARATION_FAILED
+
+
+def start_note(started: Started | None) -> str:
+    """What the user should know about the sending service after giving it work: nothing
+    when it runs (or scripts run their own worker), else why texts do not go out yet."""
+    if started is None or not started.error:
+        return ""
+    return f" Not sending yet: {started.error.rstrip('.')}."
+
+
+def with_service(ctx: Context, demo: bool, change: Callable[[], object]) -> Started | None:
+    """Make the change, then start the sending service unless one runs (pool thread)."""
+    change()
+    return ensure_service(ctx, demo=demo)
+
+
 def file_name_for(summary: SequenceSummary) -> str:
     slug = re.sub(r"[^\w-]+", "-", summary.name.casefold()).strip("-") or "sequence"
     return f"{slug[:60]}.csv"
@@ -45,6 +69,7 @@ def file_name_for(summary: SequenceSummary) -> str:
 
 class SequenceActions(QObject):
     changed = Signal(list)  # sequence ids whose row must be refreshed
+    removed = Signal(int)  # a sequence deleted: the table reloads
 
     def __init__(
         self,
@@ -61,39 +86,80 @@ class SequenceActions(QObject):
         self.widget = parent
         self.notifier = notifier
         self.prompts = prompts
+        # Shortcuts work while the focus is in the sequences widget (table or toolbar), so
+        # they never fire from the Leads tab, whose Delete means something else.
         self.pause_action = self._action(
-            "&Pause", self.pause, "Stop handing new messages to Twilio"
+            "&Pause", "Pause", self.pause, "Ctrl+Shift+P", "Stop handing new messages to Twilio"
         )
-        self.resume_action = self._action("&Resume", self.resume, "Carry on sending")
+        self.resume_action = self._action(
+            "&Resume", "Resume", self.resume, "Ctrl+Shift+R", "Carry on sending"
+        )
         self.cancel_action = self._action(
-            "&Cancel sequence…", self.cancel, "Cancel every message still In-queue"
+            "&Cancel sequence…",
+            "Cancel…",
+            self.cancel,
+            "Ctrl+Shift+X",
+            "Cancel every message still In-queue",
         )
         self.export_action = self._action(
-            "&Export to CSV…", self.export, "One row per message, with errors explained"
+            "&Export to CSV…",
+            "Export…",
+            self.export,
+            "Ctrl+Shift+E",
+            "One row per message, with errors explained",
         )
-        self.export_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
         self.resend_action = self._action(
             "Re&send where it can help…",
+            "Resend…",
             self.resend,
+            "Ctrl+Shift+A",
             "Send again the failed messages whose error a resend can cure",
+        )
+        self.delete_action = self._action(
+            "&Delete…",
+            "Delete…",
+            self.delete,
+            QKeySequence.StandardKey.Delete,
+            "Delete this sequence: its preparation failed and none of its texts was sent",
+        )
+        self.retry_action = self._action(
+            "Re&try preparing",
+            "Retry",
+            self.retry,
+            "Ctrl+Shift+T",
+            "Prepare this sequence's messages again, for the leads it names now",
         )
         self.update_enabled()
 
-    def _action(self, text: str, slot: Callable[[], None], tip: str) -> QAction:
+    def _action(
+        self,
+        text: str,
+        short: str,
+        slot: Callable[[], None],
+        keys: str | QKeySequence.StandardKey,
+        tip: str,
+    ) -> QAction:
         action = QAction(text, self)
+        action.setIconText(short)  # the toolbar's label: no mnemonic, no long words
+        action.setShortcut(QKeySequence(keys))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         action.setStatusTip(tip)
-        action.setToolTip(tip)
+        action.setToolTip(f"{tip} ({shown})")
         action.triggered.connect(lambda _checked=False: slot())
         return action
 
     @property
     def actions(self) -> list[QAction]:
+        """Every action, in the order of the toolbar and the context menu."""
         return [
             self.pause_action,
             self.resume_action,
             self.cancel_action,
             self.export_action,
             self.resend_action,
+            self.delete_action,
+            self.retry_action,
         ]
 
     def update_enabled(self) -> None:
@@ -103,6 +169,10 @@ class SequenceActions(QObject):
         self.cancel_action.setEnabled(allowed(summary, SequenceAction.CANCEL))
         self.export_action.setEnabled(summary is not None)
         self.resend_action.setEnabled(summary is not None and summary.counts[Bucket.ERROR] > 0)
+        failed = preparation_failed(summary)
+        for action in (self.delete_action, self.retry_action):
+            action.setEnabled(failed)
+            action.setVisible(failed)  # only such a sequence can be deleted or retried
 
     # -- the actions -----------------------------------------------------------------
 
@@ -113,8 +183,20 @@ class SequenceActions(QObject):
 
     def resume(self) -> None:
         summary = self.current()
-        if summary is not None:
-            self._change(summary, sequences.resume, f"Resumed “{summary.name}”.")
+        if summary is None:
+            return
+        ctx, demo = self.services.ctx, self.services.demo
+
+        def finished(started: Started | None) -> None:
+            self.notifier.show_info(f"Resumed “{summary.name}”.{start_note(started)}")
+            self.services.poke_engine()
+            self.changed.emit([summary.id])
+
+        self.services.tasks.run(
+            lambda: with_service(ctx, demo, lambda: sequences.resume(ctx, summary.id)),
+            finished,
+            self.notifier.show_error,
+        )
 
     def cancel(self) -> None:
         summary = self.current()
@@ -205,3 +287,58 @@ class SequenceActions(QObject):
             finished,
             self.notifier.show_error,
         )
+
+    # -- a sequence whose preparation failed -----------------------------------------------
+
+    def delete(self) -> None:
+        summary = self.current()
+        if not preparation_failed(summary):
+            return
+        assert summary is not None
+        text = (
+            f"Delete “{summary.name}”?\n\n"
+            "Its messages could not all be prepared, and none of its texts was sent. "
+            "Deleting it removes it from the list.\n\nThis cannot be undone."
+        )
+        if not self.prompts.confirm(self.widget, "Delete sequence", text, "&Delete"):
+            return
+        ctx = self.services.ctx
+
+        def finished(_result: object) -> None:
+            self.notifier.show_info(f"Deleted “{summary.name}”.")
+            self.removed.emit(summary.id)
+
+        self.services.tasks.run(
+            lambda: preparation.delete_sequence(ctx, summary.id),
+            finished,
+            self.notifier.show_error,
+        )
+
+    def retry(self) -> None:
+        summary = self.current()
+        if not preparation_failed(summary):
+            return
+        assert summary is not None
+        ctx, demo = self.services.ctx, self.services.demo
+        token = self.notifier.begin_work(f"Preparing “{summary.name}” again…")
+
+        def work() -> tuple[CreateResult, Started | None]:
+            result = preparation.retry_preparation(ctx, summary.id)
+            return result, ensure_service(ctx, demo=demo)
+
+        def finished(outcome: tuple[CreateResult, Started | None]) -> None:
+            result, started = outcome
+            self.notifier.end_work(token)
+            self.notifier.show_info(
+                f"Prepared “{summary.name}”: {plural(result.messages, 'message')} to "
+                f"{plural(result.leads, 'lead')}.{start_note(started)}"
+            )
+            self.services.poke_engine()
+            self.changed.emit([summary.id])
+
+        def failed(sentence: str) -> None:
+            self.notifier.end_work(token)
+            self.notifier.show_error(f"Preparing “{summary.name}” failed again: {sentence}")
+            self.changed.emit([summary.id])
+
+        self.services.tasks.run(work, finished, failed)

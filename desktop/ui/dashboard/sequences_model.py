@@ -9,15 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from PySide6.QtCore import QObject, Qt
 
 from desktop.services.sequences.lifecycle import SequenceSummary
 from desktop.services.status.vocabulary import BUCKET_ORDER, OUTBOX_INFO, Bucket, SequenceStatus
+from desktop.ui.dashboard.sequence_texts import (
+    ACTIVITY_MEANING,
+    PROGRESS_MEANING,
+    activity,
+    activity_tooltip,
+    day_and_time,
+    progress_label,
+    progress_tooltip,
+    start_sentence,
+    status_tooltip,
+)
 from desktop.ui.kit.formatting import Clock, format_count, format_full_time, format_time, plural
 from desktop.ui.kit.roles import BUCKET_ROLE, ID_ROLE, LINK_ROLE, PROGRESS_ROLE, STATUS_ROLE
 from desktop.ui.kit.table_model import Column, ColumnTableModel
 from desktop.ui.kit.theme import info_icon
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 DELETED_LEADS = "deleted_leads"
 DELETED_LEADS_LABEL = "Deleted leads"
@@ -45,19 +58,20 @@ def count_of(summary: SequenceSummary, bucket: Bucket | None) -> int:
     return summary.counts[bucket] if bucket is not None else summary.counts.deleted_leads
 
 
-def _count_tooltip(summary: SequenceSummary, bucket: Bucket | None, title: str) -> str:
+def _count_tooltip(summary: SequenceSummary, bucket: Bucket | None, title: str) -> str | None:
     count = count_of(summary, bucket)
     meaning = bucket.meaning if bucket else DELETED_LEADS_MEANING
     what = "lead" if bucket is None else "message"
     hint = "\nClick to see who." if count else ""
-    return f"{plural(count, what)} — {title}: {meaning}{hint}"
+    return wrapped_tooltip(f"{plural(count, what)} — {title}: {meaning}{hint}")
 
 
 def _count_column(key: str, title: str, bucket: Bucket | None) -> SequenceColumn:
     header_roles: dict[int, Callable[[], object]] = {
-        Qt.ItemDataRole.TextAlignmentRole: lambda: int(RIGHT)
+        # Wrapped: "Delivery unknown" and "Deleted leads" take two short lines.
+        Qt.ItemDataRole.TextAlignmentRole: lambda: int(RIGHT) | int(Qt.TextFlag.TextWordWrap)
     }
-    header_tooltip = bucket.meaning if bucket is not None else DELETED_LEADS_MEANING
+    header_tooltip = wrapped_tooltip(bucket.meaning if bucket else DELETED_LEADS_MEANING)
     if bucket == Bucket.OUTBOX:
         header_roles[Qt.ItemDataRole.DecorationRole] = info_icon
         header_tooltip = OUTBOX_INFO
@@ -78,65 +92,78 @@ def _count_column(key: str, title: str, bucket: Bucket | None) -> SequenceColumn
     )
 
 
-def _name_tooltip(s: SequenceSummary) -> str:
+def _name_tooltip(s: SequenceSummary, now: datetime) -> str | None:
     sender = s.sender or "the default sender"
-    return (
-        f"{s.name}\n{plural(s.steps, 'step')} from {sender}, "
-        f"{plural(s.total, 'message')}.\nStarts {format_full_time(s.start_at)}."
+    return wrapped_tooltip(
+        s.name,
+        f"{plural(s.steps, 'step')} from {sender}, {plural(s.total, 'message')}.\n"
+        f"{start_sentence(s, now=now)}.\n"
+        f"Created {day_and_time(s.created_at, now=now)}.",
     )
 
 
-def _progress_tooltip(s: SequenceSummary) -> str:
-    left = s.total - s.counts[Bucket.IN_QUEUE]
-    return f"{left:,} of {plural(s.total, 'message')} have left In-queue."
-
-
-# Every column but "Created", whose text depends on the day it is (sequence_columns).
-COLUMNS_BUT_CREATED: tuple[SequenceColumn, ...] = (
-    SequenceColumn(
-        "Name",
-        lambda s: s.name,
-        tooltip=_name_tooltip,
-        sort_key=lambda s: s.name.casefold(),
-        key="name",
-    ),
-    SequenceColumn(
-        "Status",
-        lambda s: s.status.label,
-        tooltip=lambda s: f"{s.status.label}: {s.status.meaning}",
-        sort_key=lambda s: STATUS_ORDER[s.status],
-        header_tooltip="Where the sequence stands. Hover a status to see what it means.",
-        key="status",
-    ),
-    SequenceColumn(
-        "Progress",
-        lambda s: f"{s.progress:.0%}",
-        tooltip=_progress_tooltip,
-        sort_key=lambda s: s.progress,
-        roles={PROGRESS_ROLE: lambda s: s.progress},
-        header_tooltip="Share of the sequence's messages that have left In-queue.",
-        key="progress",
-    ),
-    *(_count_column(bucket.value, bucket.label, bucket) for bucket in BUCKET_ORDER),
-    _count_column(DELETED_LEADS, DELETED_LEADS_LABEL, None),
+NAME, STATUS, PROGRESS, ACTIVITY, CREATED = "name", "status", "progress", "activity", "created"
+COLUMN_KEYS: tuple[str, ...] = (
+    NAME,
+    STATUS,
+    PROGRESS,
+    *(bucket.value for bucket in BUCKET_ORDER),
+    DELETED_LEADS,
+    ACTIVITY,
+    CREATED,
 )
-CREATED = "created"
 
 
 def sequence_columns(clock: Clock) -> tuple[SequenceColumn, ...]:
-    """The columns; `clock` says which day is today for the Created column."""
-    created = SequenceColumn(
-        "Created",
-        lambda s: format_time(s.created_at, now=clock()),
-        tooltip=lambda s: format_full_time(s.created_at),
-        sort_key=lambda s: s.created_at.timestamp(),
-        key=CREATED,
+    """The columns, in COLUMN_KEYS order; `clock` says what "now" is for the times."""
+    columns = (
+        SequenceColumn(
+            "Name",
+            lambda s: s.name,
+            tooltip=lambda s: _name_tooltip(s, clock()),
+            sort_key=lambda s: s.name.casefold(),
+            key=NAME,
+        ),
+        SequenceColumn(
+            "Status",
+            lambda s: s.status.label,
+            tooltip=lambda s: wrapped_tooltip(status_tooltip(s, now=clock())),
+            sort_key=lambda s: STATUS_ORDER[s.status],
+            header_tooltip="Where the sequence stands. Hover a status to see what it means.",
+            key=STATUS,
+        ),
+        SequenceColumn(
+            "Progress",
+            progress_label,
+            tooltip=lambda s: wrapped_tooltip(progress_tooltip(s)),
+            sort_key=lambda s: s.progress,
+            roles={PROGRESS_ROLE: lambda s: s.progress},
+            header_tooltip=wrapped_tooltip(PROGRESS_MEANING),
+            key=PROGRESS,
+        ),
+        *(_count_column(bucket.value, bucket.label, bucket) for bucket in BUCKET_ORDER),
+        _count_column(DELETED_LEADS, DELETED_LEADS_LABEL, None),
+        SequenceColumn(
+            "Starts / Last activity",
+            lambda s: format_time(activity(s)[0], now=clock()),
+            tooltip=lambda s: activity_tooltip(s, now=clock()),
+            sort_key=lambda s: activity(s)[0].timestamp(),
+            header_tooltip=wrapped_tooltip(ACTIVITY_MEANING),
+            key=ACTIVITY,
+        ),
+        SequenceColumn(
+            "Created",
+            lambda s: format_time(s.created_at, now=clock()),
+            tooltip=lambda s: format_full_time(s.created_at),
+            sort_key=lambda s: s.created_at.timestamp(),
+            key=CREATED,
+        ),
     )
-    return (*COLUMNS_BUT_CREATED, created)
+    assert tuple(c.key for c in columns) == COLUMN_KEYS
+    return columns
 
 
-COLUMN_INDEX = {column.key: i for i, column in enumerate(COLUMNS_BUT_CREATED)}
-COLUMN_INDEX[CREATED] = len(COLUMNS_BUT_CREATED)
+COLUMN_INDEX = {key: i for i, key in enumerate(COLUMN_KEYS)}
 
 
 def column_of(key: str | Bucket) -> int:

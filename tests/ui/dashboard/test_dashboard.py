@@ -19,6 +19,7 @@ from desktop.ui.dashboard.dock import DashboardDock
 from desktop.ui.dashboard.recent_errors import RecentErrorsWidget
 from desktop.ui.dashboard.registry import DashboardWidgetSpec
 from desktop.ui.dashboard.replies import RepliesWidget
+from desktop.ui.kit.tooltips import plain_text
 from desktop.ui.leads.history_dialog import LeadHistoryDialog
 from tests.ui.ui_helpers import Populated
 
@@ -155,9 +156,12 @@ def test_stored_layout_is_reconciled_with_the_registry(ctx) -> None:
 def test_delivery_overview_charts_the_buckets(qtbot, pop_services, populated: Populated) -> None:
     widget = DeliveryOverviewWidget(pop_services)
     qtbot.addWidget(widget)
+    widget.resize(1000, 320)
+    widget.show()
     qtbot.waitUntil(lambda: widget.last is not None, timeout=5000)
     assert widget.stack.currentIndex() == 1
-    assert widget.category_axis.categories() == ["Spring sale", "Autumn preview"]
+    # Oldest on the left; two columns leave room for the whole names.
+    qtbot.waitUntil(lambda: widget.category_axis.categories() == ["Spring sale", "Autumn preview"])
     by_label = {s.label(): [s.at(i) for i in range(s.count())] for s in widget.bar_sets}
     assert by_label[Bucket.ERROR.label] == [2.0, 0.0]
     assert by_label[Bucket.IN_QUEUE.label] == [0.0, 7.0]
@@ -173,7 +177,7 @@ def test_feeds_explain_errors_and_open_the_history(
     qtbot.addWidget(errors)
     errors.show()
     qtbot.waitUntil(lambda: errors.model.rowCount() == 2, timeout=5000)
-    tip = errors.model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole)
+    tip = plain_text(errors.model.index(0, 2).data(Qt.ItemDataRole.ToolTipRole))
     assert tip.startswith("Error ") and "What to do" in tip
     index = errors.model.index(0, 1)
     qtbot.mouseClick(
