@@ -1,8 +1,11 @@
-"""The composer: a new bulk text from leads, steps and a schedule to a started sequence.
+"""The composer ("New sequence"): from leads, steps and a schedule to a started sequence.
 
 Everything that reads the database (the preflight over all selected leads, the forecast)
 runs on the task pool after the user pauses typing; creating the sequence (which enqueues
 one message per lead and step) runs there too, with a busy bar.
+
+Esc, Cancel or the window's close button with a typed draft ask "Discard this draft?"
+(draft_guard.py).
 """
 
 from __future__ import annotations
@@ -16,8 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressBar,
-    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
@@ -33,14 +34,19 @@ from desktop.services.sequences.draft_check import (
     load_basics,
 )
 from desktop.services.sequences.forecast import describe_moment, group_digits
-from desktop.ui.composer.panels import CheckPanel, PreviewPanel, RecipientsBox, ScheduleBox
+from desktop.ui.composer.check_panel import CheckPanel
+from desktop.ui.composer.draft_guard import DraftGuard
+from desktop.ui.composer.footer import Footer, fit_to_screen
+from desktop.ui.composer.panels import PreviewPanel, RecipientsBox, ScheduleBox
 from desktop.ui.composer.step_editor import StepEditor
 from desktop.ui.composer.step_list import StepList
+from desktop.ui.composer.wording import Recipients
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.form_style import FORM_STYLE
 from desktop.ui.kit.lifetime import run_for
 
 CHECK_DELAY_MS = 400  # wait for a pause in typing before reading every selected lead
+SIDE_WIDTH = (320, 420)  # the preview and "Before you start": narrower on a small screen
 
 
 class ComposerDialog(QDialog):
@@ -50,9 +56,8 @@ class ComposerDialog(QDialog):
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("composerDialog")
-        self.setWindowTitle("New bulk text")
+        self.setWindowTitle("New sequence")  # as the command that opens it
         self.setStyleSheet(FORM_STYLE)
-        self.resize(1180, 800)
         self.services = services
         self.basics: Basics | None = None
         self.last_check: DraftCheck | None = None
@@ -64,7 +69,7 @@ class ComposerDialog(QDialog):
 
         # Local time of the services' clock, as everything the user sees.
         opened = services.ctx.now().astimezone()
-        self.name_edit = QLineEdit(f"Bulk text of {describe_moment(opened)}")
+        self.name_edit = QLineEdit(f"Sequence of {describe_moment(opened)}")
         self.name_edit.setObjectName("nameEdit")
         self.name_edit.setMaxLength(200)
         name_label = QLabel("&Name")
@@ -77,20 +82,10 @@ class ComposerDialog(QDialog):
         self.step_list = StepList()
         self.add_step_button = self.step_list.add_button
 
-        self.error_label = QLabel()
-        self.error_label.setObjectName("fieldError")
-        self.error_label.setWordWrap(True)
-        self.busy_label = QLabel()
-        self.busy_label.setObjectName("hint")
-        self.busy = QProgressBar()
-        self.busy.setRange(0, 0)  # preparing has no measurable steps: a busy bar
-        self.busy.setMaximumWidth(160)
-        self.busy.hide()
-        self.cancel_button = QPushButton("Cancel")
-        self.start_button = QPushButton("&Start sending")
-        self.start_button.setObjectName("startButton")
-        self.start_button.setAutoDefault(False)  # Enter in a field must not start sending
-        self.cancel_button.setAutoDefault(False)
+        self.footer = Footer()
+        self.error_label = self.footer.error_label
+        self.busy_label, self.busy = self.footer.busy_label, self.footer.busy
+        self.cancel_button, self.start_button = self.footer.cancel_button, self.footer.start_button
 
         name_row = QHBoxLayout()
         name_row.addWidget(name_label)
@@ -107,23 +102,18 @@ class ComposerDialog(QDialog):
         preview_scroll.setWidget(self.preview)
         preview_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         right_widget = QWidget()
-        right_widget.setFixedWidth(400)
+        right_widget.setMinimumWidth(SIDE_WIDTH[0])
+        right_widget.setMaximumWidth(SIDE_WIDTH[1])
         right = QVBoxLayout(right_widget)
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(preview_scroll, 1)
         right.addWidget(self.check_panel)
         columns = QHBoxLayout()
-        columns.addLayout(left, 1)
-        columns.addWidget(right_widget)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.error_label, 1)
-        buttons.addWidget(self.busy_label)
-        buttons.addWidget(self.busy)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.start_button)
+        columns.addLayout(left, 2)
+        columns.addWidget(right_widget, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(columns, 1)
-        layout.addLayout(buttons)
+        layout.addWidget(self.footer)
 
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
@@ -135,7 +125,8 @@ class ComposerDialog(QDialog):
             shortcut.activated.connect(self.start)
         self.step_list.changed.connect(self._draft_changed)
         self.step_list.structureChanged.connect(self._fix_tab_order)
-        self.cancel_button.clicked.connect(self.reject)
+        self.guard = DraftGuard(self, self.has_draft, lambda: self._creating, self.cancel)
+        self.cancel_button.clicked.connect(self.cancel)
         self.start_button.clicked.connect(self.start)
         self.recipients_box.changed.connect(self._draft_changed)
         self.recipients_box.importRequested.connect(self.import_csv)
@@ -146,6 +137,7 @@ class ComposerDialog(QDialog):
 
         self.add_step()
         self.steps[0].body_edit.setFocus()
+        fit_to_screen(self)
         self.reload_basics()
 
     # -- steps -------------------------------------------------------------------------
@@ -264,11 +256,7 @@ class ComposerDialog(QDialog):
         if self.basics is not None and self.basics.total_leads == 0 and not check.recipients:
             self._update_start()
             return  # keep the sentence that says how to get leads
-        noun = "lead" if check.recipients == 1 else "leads"
-        summary = f"{group_digits(check.recipients)} {noun} will get it"
-        if pre.excluded_opted_out:
-            summary += f" ({group_digits(pre.excluded_opted_out)} opted out are left out)"
-        self.recipients_box.summary.setText(summary + ".")
+        self.recipients_box.show_recipients(Recipients.of(pre))
         self._update_start()
 
     def is_checking(self) -> bool:
@@ -285,7 +273,7 @@ class ComposerDialog(QDialog):
     def _form_problems(self) -> list[str]:
         problems = []
         if not self.name_edit.text().strip():
-            problems.append("Give this bulk text a name (only you see it).")
+            problems.append("Give this sequence a name (only you see it).")
         connection = self.services.connection
         fallback = connection.default_sender if connection is not None else ""
         if self.basics is not None and not (self.schedule_box.sender_text() or fallback):
@@ -376,6 +364,15 @@ class ComposerDialog(QDialog):
         if self._creating:
             return  # the messages are being stored; closing now would hide the outcome
         super().reject()
+
+    def has_draft(self) -> bool:
+        """Whether leaving would lose typed work: a text or a media link in any step."""
+        return any(step.body.strip() or step.media_urls for step in self.draft().steps)
+
+    def cancel(self) -> None:
+        """Cancel or Esc: leave, after asking when a draft would be lost."""
+        if self.guard.may_leave():
+            self.reject()
 
     # -- import on the spot ----------------------------------------------------------------
 

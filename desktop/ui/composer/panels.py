@@ -1,14 +1,13 @@
-"""The composer's side panels: who gets it, from and when, the per-lead preview, and the
-"before you start" summary (recipients, cost, forecast, compliance)."""
+"""The composer's panels: who gets it, from and when (with the user's time zone), and the
+per-lead preview. "Before you start" is in check_panel.py."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import QDateTime, Qt, QTimeZone, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
-    QCheckBox,
     QComboBox,
     QCompleter,
     QDateTimeEdit,
@@ -25,13 +24,28 @@ from PySide6.QtWidgets import (
 
 from desktop.services.core.errors import UserError
 from desktop.services.core.settings import SPECS
-from desktop.services.core.wording import sentence
 from desktop.services.sequences.builder import LeadSelection, Recipient, StepSpec
-from desktop.services.sequences.draft_check import DraftCheck, format_money
-from desktop.services.sequences.forecast import describe_moment, group_digits
+from desktop.services.sequences.forecast import group_digits
 from desktop.services.text.segments import analyze
 from desktop.services.text.template import render
+from desktop.ui.composer.text_counter import parts
+from desktop.ui.composer.wording import Recipients
 from desktop.ui.kit.formatting import Clock
+from desktop.ui.kit.tooltips import wrapped_tooltip
+
+SENDER_PROBLEM = (
+    "The sender must be your Twilio number with its country code, such as +15551234567, "
+    "or a Messaging Service SID (MG followed by 32 letters and digits)."
+)
+SENDER_FORMAT_TIP = "Phone numbers in E.164 form: + then the country code and the number."
+
+
+def zone_text(moment: datetime) -> str:
+    """The zone the start time is typed in: "Your time zone: Europe/Paris (UTC+01:00)"."""
+    zone = bytes(QTimeZone.systemTimeZoneId().data()).decode(errors="replace") or "local time"
+    offset = moment.astimezone().strftime("%z")
+    shown = f"UTC{offset[:3]}:{offset[3:]}" if offset else "UTC"
+    return f"Your time zone: {zone} ({shown})"
 
 
 def _label(object_name: str = "", wrap: bool = True) -> QLabel:
@@ -107,6 +121,11 @@ class RecipientsBox(QGroupBox):
         self.tag_radio.setChecked(True)
         self.changed.emit()
 
+    def show_recipients(self, who: Recipients) -> None:
+        """The same sentence as "Before you start" says (one computation, one wording)."""
+        self.summary.setText(who.sentence() + ".")
+        self.summary.setToolTip(wrapped_tooltip(who.tooltip()) or "")
+
     def selection(self) -> LeadSelection:
         tag = self.tag_combo.currentData()
         if self.tag_radio.isChecked() and tag:
@@ -137,25 +156,44 @@ class ScheduleBox(QGroupBox):
             QDateTime.fromMSecsSinceEpoch(int(in_an_hour.timestamp() * 1000))
         )
         self.when_edit.setEnabled(False)
+        self.zone_label = _label("hint")
+        self.zone_label.setToolTip(
+            "The start time is in this computer's time zone. Quiet hours are kept in each "
+            "lead's own time zone."
+        )
         group = QButtonGroup(self)
         group.addButton(self.now_radio)
         group.addButton(self.later_radio)
 
-        when_row = QHBoxLayout()
-        when_row.addWidget(self.now_radio)
-        when_row.addWidget(self.later_radio)
-        when_row.addWidget(self.when_edit, 1)
+        # Each choice on its own line, the date under "Send later": nothing is squeezed at
+        # 1024 pixels ("Send no", "Fri 27 No" were cut when they shared one line).
+        later_row = QHBoxLayout()
+        later_row.addWidget(self.later_radio)
+        later_row.addWidget(self.when_edit, 1)
+        when = QVBoxLayout()
+        when.setSpacing(4)
+        when.addWidget(self.now_radio)
+        when.addLayout(later_row)
+        when.addWidget(self.zone_label)
         form = QFormLayout(self)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         sender_label = QLabel("Se&nder")
         sender_label.setBuddy(self.sender_edit)
         form.addRow(sender_label, self.sender_edit)
         form.addRow("", self.sender_error)
-        form.addRow("When", when_row)
+        form.addRow("When", when)
 
         self.later_radio.toggled.connect(self.when_edit.setEnabled)
         self.later_radio.toggled.connect(lambda _: self.changed.emit())
         self.when_edit.dateTimeChanged.connect(lambda _: self.changed.emit())
+        self.when_edit.dateTimeChanged.connect(lambda _: self._show_zone())
         self.sender_edit.textChanged.connect(self._check_sender)
+        self._show_zone()
+
+    def _show_zone(self) -> None:
+        local = self.when_edit.dateTime().toPython()
+        assert isinstance(local, datetime)
+        self.zone_label.setText(zone_text(local.astimezone()))
 
     def set_default_sender(self, sender: str, fallback: str) -> None:
         if not self.sender_edit.text():
@@ -169,13 +207,14 @@ class ScheduleBox(QGroupBox):
     def sender_problem(self) -> str:
         try:
             SPECS["sender"].parse(self.sender_text())
-        except UserError as exc:
-            return "The sender " + str(exc).removeprefix("sender ") + "."
+        except UserError:
+            return SENDER_PROBLEM  # the settings' sentence says "+E.164": no jargon here
         return ""
 
     def _check_sender(self) -> None:
         problem = self.sender_problem()
         self.sender_error.setText(problem)
+        self.sender_error.setToolTip(SENDER_FORMAT_TIP if problem else "")
         self.sender_error.setVisible(bool(problem))
         self.changed.emit()
 
@@ -261,6 +300,7 @@ class PreviewPanel(QGroupBox):
     def _render(self) -> None:
         for widget in self._bubble_widgets:
             self.bubbles.removeWidget(widget)
+            widget.hide()  # deleted later: until then it would still be drawn where it was
             widget.deleteLater()
         self._bubble_widgets = []
         lead = self.current()
@@ -272,103 +312,14 @@ class PreviewPanel(QGroupBox):
                 continue
             text = render(step.body, values)
             stats = analyze(text)
-            noun = "segment" if stats.segments == 1 else "segments"
+            special = " · special characters" if stats.ucs2_chars else ""
             media = f" · {len(step.media_urls)} media" if step.media_urls else ""
             caption = _label("bubbleCaption")
-            caption.setText(f"Step {number} · {stats.segments} {noun} · {stats.encoding}{media}")
+            caption.setText(f"Step {number} · {parts(stats.segments)}{special}{media}")
+            caption.setToolTip(f"{stats.segments} segment(s), {stats.encoding} encoding")
             bubble = _label("bubble")
             bubble.setText(text)
             bubble.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             for widget in (caption, bubble):
                 self.bubbles.addWidget(widget)
                 self._bubble_widgets.append(widget)
-
-
-class CheckPanel(QGroupBox):
-    tickChanged = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Before you start", parent)
-        self.status = _label("hint")
-        self.recipients = _label("checkRecipients")
-        self.cost = _label("checkCost")
-        self.forecast = _label("checkForecast")
-        self.problems = _label("checkProblems")
-        self.warnings = _label("checkWarnings")
-        self.accept_box = QCheckBox("I have read the warnings and want to send an&yway")
-        self.accept_box.setObjectName("acceptWarnings")
-        self.reminders = _label("checkReminders")
-        layout = QVBoxLayout(self)
-        for widget in (
-            self.status,
-            self.recipients,
-            self.cost,
-            self.forecast,
-            self.problems,
-            self.warnings,
-            self.accept_box,
-            self.reminders,
-        ):
-            layout.addWidget(widget)
-        layout.addStretch(1)
-        self._warnings: tuple[str, ...] = ()
-        self.accept_box.toggled.connect(lambda _: self.tickChanged.emit())
-        self.show_pending()
-
-    def show_pending(self) -> None:
-        self.status.setText("Checking your leads and messages…")
-        self.status.show()
-
-    def show_failure(self, message: str) -> None:
-        self.status.setText(f"Could not check this draft: {message}")
-        self.status.show()
-
-    def show_check(self, check: DraftCheck, extra_problems: list[str]) -> None:
-        pre = check.preflight
-        self.status.hide()
-        left_out = []
-        if pre.excluded_opted_out:
-            left_out.append(f"{group_digits(pre.excluded_opted_out)} opted out")
-        if pre.excluded_deleted:
-            left_out.append(f"{group_digits(pre.excluded_deleted)} deleted")
-        noun = "lead" if check.recipients == 1 else "leads"
-        text = f"{group_digits(check.recipients)} {noun} will get it"
-        if left_out:
-            text += f" ({' and '.join(left_out)} left out)"
-        steps = len(check.draft.steps)
-        self.recipients.setText(
-            f"{text}: {group_digits(check.messages)} message{'s' if check.messages != 1 else ''}"
-            f" in {steps} step{'s' if steps != 1 else ''}."
-        )
-        units = [f"{group_digits(check.segments)} segments"] if check.segments else []
-        if check.mms:
-            units.append(f"{group_digits(check.mms)} MMS")
-        text = (
-            f"Estimated cost: {format_money(check.cost)} "
-            f"({' and '.join(units) or 'nothing to send'} at {format_money(check.price)} each)."
-        )
-        if check.mms:
-            text += " MMS usually costs more; see your Twilio price list."
-        self.cost.setText(text)
-        start = check.draft.start_at
-        # The forecast's duration counts from the start; say when that is if not now.
-        begins = f"Starts on {describe_moment(start.astimezone())}. " if start else ""
-        self.forecast.setText(begins + check.forecast.sentence)
-        problems = [sentence(p) for p in [*extra_problems, *pre.problems]]
-        self.problems.setText(
-            "Can't start yet:\n" + "\n".join(f"• {p}" for p in problems) if problems else ""
-        )
-        self.problems.setVisible(bool(problems))
-        warnings = tuple(pre.warnings)
-        if warnings != self._warnings:
-            self.accept_box.setChecked(False)  # new wording needs a new, informed tick
-        self._warnings = warnings
-        self.warnings.setText("Please read:\n" + "\n".join(f"• {w}" for w in warnings))
-        self.warnings.setVisible(bool(warnings))
-        self.accept_box.setVisible(bool(warnings))
-        reminders = pre.reminders
-        self.reminders.setText("\n".join(f"Tip: {r}" for r in reminders))
-        self.reminders.setVisible(bool(reminders))
-
-    def warnings_accepted(self) -> bool:
-        return not self._warnings or self.accept_box.isChecked()

@@ -26,7 +26,13 @@ from desktop.services.sequences.builder import StepSpec
 from desktop.services.text.media import validate_media_urls
 from desktop.services.text.segments import MAX_BODY_CHARS, analyze
 from desktop.services.text.template import parse_template
-from desktop.ui.composer.text_counter import Ucs2Highlighter, counter_line, ucs2_hint
+from desktop.ui.composer.text_counter import (
+    UCS2_HINT_TOOLTIP,
+    Ucs2Highlighter,
+    counter_line,
+    counter_tooltip,
+    ucs2_hint,
+)
 
 # (menu label, text inserted). A fallback keeps "Hi {first_name|there}" readable for a
 # lead without a first name.
@@ -107,9 +113,12 @@ class StepEditor(QFrame):
         self.counter.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.counter_note = QLabel()
         self.counter_note.setObjectName("hint")
+        self.counter_note.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.counter_note.setWordWrap(True)
         self.hint = QLabel()
         self.hint.setObjectName("stepHint")
         self.hint.setWordWrap(True)
+        self.hint.setToolTip(UCS2_HINT_TOOLTIP)
         self.problems = QLabel()
         self.problems.setObjectName("stepProblems")
         self.problems.setWordWrap(True)
@@ -132,7 +141,6 @@ class StepEditor(QFrame):
         tools = QHBoxLayout()
         tools.addWidget(self.field_button)
         tools.addStretch(1)
-        tools.addWidget(self.counter_note)
         tools.addWidget(self.counter)
         media = QHBoxLayout()
         media.addWidget(media_label)
@@ -141,6 +149,7 @@ class StepEditor(QFrame):
         layout.addLayout(head)
         layout.addWidget(self.body_edit)
         layout.addLayout(tools)
+        layout.addWidget(self.counter_note)  # its own line: the window may be 1024 wide
         layout.addWidget(self.hint)
         layout.addLayout(media)
         layout.addWidget(self.problems)
@@ -234,11 +243,13 @@ class StepEditor(QFrame):
         rendered = template.render(self._values) if template.fields else body
         stats = analyze(rendered)
         self.counter.setText(counter_line(stats))
+        self.counter.setToolTip(counter_tooltip(stats))
         if template.fields:
             who = self._values_for or "a lead without values (fallbacks used)"
-            self.counter_note.setText(f"with merge fields for {who}:")
+            self.counter_note.setText(f"Counted with the merge fields filled in for {who}.")
         else:
             self.counter_note.setText("")
+        self.counter_note.setVisible(bool(template.fields))
         self.hint.setText(ucs2_hint(stats))
         self.hint.setVisible(bool(stats.ucs2_chars))
         problems = list(template.problems)

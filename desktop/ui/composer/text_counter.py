@@ -1,6 +1,9 @@
-"""The composer's live text tools: the segment counter line and the UCS-2 highlighter.
+"""The composer's live text tools: the counter line under each step and the highlighter of
+special characters.
 
-Both run on every keystroke, so they only call segments.analyze (pure and fast).
+Words for owners first ("text parts", "special characters"); the technical names (segments,
+GSM-7, UCS-2) stay in the tooltips for whoever compares with Twilio's console. Both run on
+every keystroke, so they only call segments.analyze (pure and fast).
 """
 
 from __future__ import annotations
@@ -14,20 +17,48 @@ UCS2_BACKGROUND = QColor("#ffd8a8")
 UCS2_FOREGROUND = QColor("#8a3b00")
 
 
+SPECIAL_CHARACTERS = (
+    "special characters (emoji, some accents) make each text part shorter: 70 characters "
+    "instead of 160"
+)
+
+
+def parts(count: int) -> str:
+    return f"{count} text part{'' if count == 1 else 's'}"
+
+
 def counter_line(stats: TextStats) -> str:
-    """`132/160 - 1 segment - GSM-7`, the line shown under each step."""
-    return stats.summary()
+    """`132/160 characters · 1 text part`, the line shown under each step."""
+    line = f"{stats.units}/{stats.capacity} characters · {parts(stats.segments)}"
+    return line + (" · special characters" if stats.ucs2_chars else "")
+
+
+def counter_tooltip(stats: TextStats) -> str:
+    """The counter in technical terms: Twilio's segments and the encoding."""
+    if stats.encoding == "UCS-2":
+        return (
+            f"{stats.segments} segment(s), UCS-2 encoding: {SPECIAL_CHARACTERS.capitalize()} "
+            "(67 each once a text is cut into parts). Twilio bills each part."
+        )
+    return (
+        f"{stats.segments} segment(s), GSM-7 encoding: 160 characters fit in one text part; a "
+        "longer text is cut into parts of 153. A few characters ({ } [ ] ~ ^ | \\ €) count "
+        "as two. Twilio bills each part."
+    )
 
 
 def ucs2_hint(stats: TextStats) -> str:
-    """A sentence naming the characters that force UCS-2, "" when the text is GSM-7."""
+    """A sentence naming the special characters, "" when there are none."""
     if not stats.ucs2_chars:
         return ""
     shown = " ".join(stats.ucs2_chars[:8]) + (" …" if len(stats.ucs2_chars) > 8 else "")
     return (
-        f"Highlighted characters ({shown}) switch the whole message to UCS-2, where a "
-        "segment holds 70 characters instead of 160. Replace them to send fewer segments."
+        f"{SPECIAL_CHARACTERS.capitalize()}. The highlighted ones ({shown}) are such "
+        "characters: replace them to send fewer text parts."
     )
+
+
+UCS2_HINT_TOOLTIP = "Technically: they switch the whole text from GSM-7 to UCS-2 encoding."
 
 
 def utf16_offsets(text: str, positions: tuple[int, ...]) -> list[int]:
@@ -54,7 +85,9 @@ class Ucs2Highlighter(QSyntaxHighlighter):
         self._format = QTextCharFormat()
         self._format.setBackground(UCS2_BACKGROUND)
         self._format.setForeground(UCS2_FOREGROUND)
-        self._format.setToolTip("This character needs UCS-2 (70 characters per segment)")
+        self._format.setToolTip(
+            "A special character: text parts hold 70 characters instead of 160 (UCS-2)"
+        )
 
     def highlightBlock(self, text: str) -> None:
         stats = analyze(text)

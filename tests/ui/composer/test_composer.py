@@ -53,22 +53,29 @@ def settle(qtbot, composer: ComposerDialog) -> None:
 def test_counter_on_known_texts(composer: ComposerDialog) -> None:
     step = composer.steps[0]
     step.set_body("a" * 160)
-    assert step.counter_text() == "160/160 - 1 segment - GSM-7"
+    assert step.counter_text() == "160/160 characters · 1 text part"
     step.set_body("a" * 161)
-    assert step.counter_text() == "161/306 - 2 segments - GSM-7"
+    assert step.counter_text() == "161/306 characters · 2 text parts"
+    assert "GSM-7" in step.counter.toolTip()  # the technical term, for who wants it
     step.set_body("{[]}")  # extension characters cost two septets each
-    assert step.counter_text() == "8/160 - 1 segment - GSM-7"
+    assert step.counter_text() == "8/160 characters · 1 text part"
     assert highlighted_ranges(step.body_edit.document()) == []
 
 
 def test_an_emoji_switches_to_ucs2_and_is_highlighted(composer: ComposerDialog) -> None:
     step = composer.steps[0]
     step.set_body("Hi 😀 there")
-    assert step.counter_text() == "11/70 - 1 segment - UCS-2"
+    assert step.counter_text() == "11/70 characters · 1 text part · special characters"
+    assert "UCS-2" in step.counter.toolTip() and "UCS-2" not in step.counter_text()
     # The emoji is one Python character but two UTF-16 units in the editor.
     assert highlighted_ranges(step.body_edit.document()) == [(3, 2)]
     assert step.hint.isVisibleTo(composer)
     assert "😀" in step.hint.text()
+    assert (
+        "Special characters (emoji, some accents) make each text part shorter: 70 characters "
+        "instead of 160" in step.hint.text()
+    )
+    assert "UCS-2" not in step.hint.text() and "UCS-2" in step.hint.toolTip()
     step.set_body("Hi there")
     assert highlighted_ranges(step.body_edit.document()) == []
     assert not step.hint.isVisibleTo(composer)
@@ -123,9 +130,9 @@ def test_preview_cost_and_forecast_follow_the_leads(qtbot, composer, services) -
     composer.preview.lead_combo.setCurrentIndex(2)
     assert composer.preview.bubble_texts()[0].startswith("Hi Lead2,")
     # With the fields filled in for Lead2 the text fits one segment: 5 x $0.0079.
-    assert composer.steps[0].counter_text().endswith("1 segment - GSM-7")
+    assert composer.steps[0].counter_text().endswith("· 1 text part")
     panel = composer.check_panel
-    assert panel.cost.text() == "Estimated cost: $0.04 (5 segments at $0.0079 each)."
+    assert panel.cost.text() == "Estimated cost: $0.04 (5 text parts at $0.0079 each)."
     assert panel.forecast.text().startswith("The last of 5 messages should go out on ")
     assert "1 segment/s between 08:00 and 21:00" in panel.forecast.text()
     # Sent now: the first goes out at once inside quiet hours' window in Los Angeles, else
@@ -143,7 +150,9 @@ def test_opted_out_leads_are_left_out(qtbot, composer, services) -> None:
     set_opted_out(services.ctx, ids[:1], True)
     composer.steps[0].set_body(OK_BODY)
     settle(qtbot, composer)
-    assert composer.check_panel.recipients.text().startswith("3 leads will get it (1 opted out")
+    sentence = "3 of 4 leads will get it (1 opted out left out)"
+    assert composer.check_panel.recipients.text().startswith(sentence + ":")
+    assert composer.recipients_box.summary.text() == sentence + "."
 
 
 def test_a_refusal_blocks_start(qtbot, composer, services) -> None:
@@ -240,7 +249,7 @@ def test_send_later_schedules_the_sequence(qtbot, composer, services, clock: Run
     last = first + timedelta(seconds=1 / config.rate_limit)
     assert abs(check.forecast.finish - last) < timedelta(milliseconds=2)
     forecast = composer.check_panel.forecast.text()
-    assert forecast.startswith(f"Starts on {describe_moment(start.astimezone())}. ")
+    assert forecast.startswith(f"Starts on {describe_moment(start.astimezone())} (your time). ")
     assert f"({describe_duration(last - start)})" in forecast
     assert ("(under a minute)" in forecast) == (first == start)
     with qtbot.waitSignal(composer.sequenceCreated, timeout=10_000) as created:
@@ -276,7 +285,7 @@ def test_the_name_start_and_import_tag_come_from_the_services_clock(
 ) -> None:
     # The dialog was opened between the clock's start and now: either minute may show.
     opened = {clock.start.astimezone(), clock().astimezone()}
-    assert composer.name_edit.text() in {f"Bulk text of {describe_moment(t)}" for t in opened}
+    assert composer.name_edit.text() in {f"Sequence of {describe_moment(t)}" for t in opened}
     default = composer.schedule_box.when_edit.dateTime().toMSecsSinceEpoch() / 1000
     hour = timedelta(hours=1).total_seconds()
     assert clock.start.timestamp() + hour - 0.001 <= default <= clock().timestamp() + hour
