@@ -46,7 +46,7 @@ VISIBLE_ROWS = 6  # rows always shown, also at the smallest window (1024x700)
 ROWS_WANTED = 12  # rows the table asks room for before it scrolls itself (the dock scrolls)
 FULL_REFRESH_MS = 15_000  # catches what no engine notice reports (leads deleted elsewhere)
 EMPTY_TEXT = (
-    "No bulk texts yet.\n\nClick “New sequence” (Ctrl+N) to write one: pick your leads, "
+    "No sequences yet.\n\nClick “New sequence” (Ctrl+N) to write one: pick your leads, "
     "write the text, and TextDesk sends it and tracks every message."
 )
 

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 
 from desktop.services.status.vocabulary import BUCKET_ORDER, OUTBOX_INFO, Bucket, SequenceStatus
 from desktop.ui.dashboard.registry import DashboardWidgetSpec
+from desktop.ui.dashboard.sequence_actions import SHORTCUTS
+from desktop.ui.dashboard.sequence_texts import ACTIVITY_MEANING, PROGRESS_MEANING
 from desktop.ui.dashboard.sequences_model import DELETED_LEADS_LABEL, DELETED_LEADS_MEANING
 from desktop.ui.kit.theme import BUCKET_SWATCHES, STATUS_SWATCHES, Swatch
 
@@ -44,9 +46,15 @@ def help_html(registry: list[DashboardWidgetSpec]) -> str:
             meaning += f" (The info bubble on the Outbox column says: “{OUTBOX_INFO}”.)"
         bucket_rows.append((_pill(bucket.label, BUCKET_SWATCHES[bucket]), meaning))
     bucket_rows.append((f"<b>{DELETED_LEADS_LABEL}</b>", DELETED_LEADS_MEANING))
+    keys = [(what, SHORTCUTS[what]) for what in ("pause", "resume", "cancel", "export", "resend")]
+    keys.append(("delete or retry a failed preparation", f"Del / {SHORTCUTS['retry']}"))
+    shortcuts = " · ".join(f"<b>{key}</b> {escape(what)}" for what, key in keys)
+    meanings = _rows(
+        [("<b>Progress</b>", PROGRESS_MEANING), ("<b>Starts / Last activity</b>", ACTIVITY_MEANING)]
+    )
     return f"""
 <h2>Your dashboard</h2>
-<p>The dashboard shows how your bulk texts are doing, updated live while TextDesk sends.
+<p>The dashboard shows how your sequences are doing, updated live while TextDesk sends.
 Use the gear button to choose which widgets it shows and in what order.</p>
 <ul>{widgets}</ul>
 <h3>What a sequence's status means</h3>
@@ -55,6 +63,7 @@ Use the gear button to choose which widgets it shows and in what order.</p>
 <p>Every message of a sequence is in exactly one of these buckets, so the numbers in a row
 always add up to the sequence's total.</p>
 {_rows(bucket_rows)}
+{meanings}
 <h3>Finding out why a message failed</h3>
 <ol>
 <li>Click the number in the <b>Error</b> column of the sequence.</li>
@@ -62,9 +71,10 @@ always add up to the sequence's total.</p>
 likely causes and what to do. Hover any error to see the same explanation.</li>
 </ol>
 <h3>Keyboard</h3>
-<p><b>Ctrl+N</b> new sequence · <b>F5</b> refresh · <b>Enter</b> on a number opens its list ·
-<b>Menu key</b> or right-click on a sequence: pause, resume, cancel, export, resend ·
-<b>F1</b> this help.</p>
+<p><b>Ctrl+N</b> new sequence · <b>F5</b> refresh · <b>Tab</b> into the sequences, then the
+<b>arrows</b> move inside · <b>Enter</b> on a number opens its list · <b>F1</b> this help.</p>
+<p>On the selected sequence (the buttons above the table, or right-click):
+{shortcuts}.</p>
 """
 
 

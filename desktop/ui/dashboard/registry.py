@@ -65,7 +65,7 @@ def default_registry() -> list[DashboardWidgetSpec]:
         DashboardWidgetSpec(
             "bulk_sequences",
             "Bulk sequences",
-            "Every bulk text with its status, progress and how many messages are in each "
+            "Every sequence with its status, progress and how many messages are in each "
             "bucket. Click a number to see who is in it.",
             _bulk,
             stretch=6,  # the table gets the room; charts and feeds keep what they need

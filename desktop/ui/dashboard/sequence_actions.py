@@ -32,6 +32,16 @@ from desktop.ui.kit.formatting import plural
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.prompts import Prompts
 
+# Each action's keys; the help lists them from here. Delete is the platform's Delete key.
+SHORTCUTS: dict[str, str] = {
+    "pause": "Ctrl+Shift+P",
+    "resume": "Ctrl+Shift+R",
+    "cancel": "Ctrl+Shift+X",
+    "export": "Ctrl+Shift+E",
+    "resend": "Ctrl+Shift+A",
+    "retry": "Ctrl+Shift+T",
+}
+
 
 def allowed(summary: SequenceSummary | None, action: SequenceAction) -> bool:
     """Ask the status rules rather than repeating them here."""
@@ -89,30 +99,30 @@ class SequenceActions(QObject):
         # Shortcuts work while the focus is in the sequences widget (table or toolbar), so
         # they never fire from the Leads tab, whose Delete means something else.
         self.pause_action = self._action(
-            "&Pause", "Pause", self.pause, "Ctrl+Shift+P", "Stop handing new messages to Twilio"
+            "&Pause", "Pause", self.pause, SHORTCUTS["pause"], "Stop handing new messages to Twilio"
         )
         self.resume_action = self._action(
-            "&Resume", "Resume", self.resume, "Ctrl+Shift+R", "Carry on sending"
+            "&Resume", "Resume", self.resume, SHORTCUTS["resume"], "Carry on sending"
         )
         self.cancel_action = self._action(
             "&Cancel sequence…",
             "Cancel…",
             self.cancel,
-            "Ctrl+Shift+X",
+            SHORTCUTS["cancel"],
             "Cancel every message still In-queue",
         )
         self.export_action = self._action(
             "&Export to CSV…",
             "Export…",
             self.export,
-            "Ctrl+Shift+E",
+            SHORTCUTS["export"],
             "One row per message, with errors explained",
         )
         self.resend_action = self._action(
             "Re&send where it can help…",
             "Resend…",
             self.resend,
-            "Ctrl+Shift+A",
+            SHORTCUTS["resend"],
             "Send again the failed messages whose error a resend can cure",
         )
         self.delete_action = self._action(
@@ -126,7 +136,7 @@ class SequenceActions(QObject):
             "Re&try preparing",
             "Retry",
             self.retry,
-            "Ctrl+Shift+T",
+            SHORTCUTS["retry"],
             "Prepare this sequence's messages again, for the leads it names now",
         )
         self.update_enabled()

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QToolTip
 from desktop.services.sequences import builder
 from desktop.services.sequences import lifecycle as sequences
 from desktop.services.status.vocabulary import Bucket, SequenceStatus
-from desktop.ui.composer.panels import ScheduleBox
 from desktop.ui.dashboard.bulk_sequences import BulkSequencesWidget
 from desktop.ui.dashboard.column_fit import NAME_MIN_WIDTH
 from desktop.ui.dashboard.delivery_overview import DeliveryOverviewWidget
@@ -87,16 +86,6 @@ def test_a_scheduled_sequence_says_when_it_starts(qtbot, services, clock: Runnin
     assert canceled.canceled_at is not None
     tip = model.index(row, column_of("activity")).data(Qt.ItemDataRole.ToolTipRole)
     assert tip.startswith("Canceled ") and tip.endswith("(your time).")
-
-
-@pytest.mark.clock
-def test_the_composer_start_time_shows_the_time_zone(qtbot, clock: RunningClock) -> None:
-    box = ScheduleBox(clock=clock)
-    qtbot.addWidget(box)
-    text = box.zone_label.text()
-    assert text.startswith("Your time: ") and ", UTC" in text
-    offset = (clock() + timedelta(hours=1)).astimezone().strftime("%z")
-    assert text.endswith(f"UTC{offset[:3]}:{offset[3:]}")
 
 
 def many_sequences(services, count: int = 6) -> None:  # type: ignore[no-untyped-def]
