@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QCoreApplication,
@@ -43,9 +43,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from desktop.models.db import resolve_db_url
 from desktop.paths import app_icon_path
-from desktop.sandbox import SandboxConfig
 from desktop.services.core.context import Context
-from desktop.services.twilio.connection import demo_sandbox_config
 from desktop.ui.kit.appstate import AppServices, ServiceConnection
 from desktop.ui.kit.bridge import EngineBridge
 from desktop.ui.kit.login_start import LoginStart
@@ -55,6 +53,9 @@ from desktop.ui.kit.watcher import ChangeWatcher
 from desktop.ui.shell.gc_schedule import GarbageCollector
 from desktop.ui.shell.main_window import MainWindow
 from desktop.ui.shell.single_instance import WindowServer, ask_running_window
+
+if TYPE_CHECKING:
+    from desktop.sandbox import SandboxConfig
 
 log = logging.getLogger(__name__)
 
@@ -153,12 +154,12 @@ def build_app(
     keeper: ServiceKeeper | None = None
     if start_services:
         # The login entry belongs to the real database: the demo never writes one.
-        login = None if demo else LoginStart.for_database(settings_ctx, resolve_db_url(None))
+        login = None if demo else LoginStart(settings_ctx, resolve_db_url(None))
         watcher = ChangeWatcher(ctx, login=login)
         keeper = ServiceKeeper(ctx, tasks, watcher, demo=demo, login=login)
     bridge = EngineBridge(watcher, keeper)
     # In demo mode a sequence with no sender goes out from the service's sandbox number.
-    connection = ServiceConnection(demo_sandbox_config().phone_number) if demo else None
+    connection = ServiceConnection(demo=True) if demo else None
     services = AppServices(ctx=ctx, tasks=tasks, bridge=bridge, connection=connection, demo=demo)
     settings_services = replace(services, ctx=settings_ctx) if settings_ctx is not ctx else None
     window = MainWindow(services, settings_services=settings_services, tray=tray)

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import plistlib
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -116,6 +115,8 @@ class LaunchAgent:
         return str(self.path)
 
     def data(self) -> bytes:
+        import plistlib  # macOS only
+
         plist = {
             "Label": self.label,
             "ProgramArguments": list(self.command),

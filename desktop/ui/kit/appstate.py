@@ -19,7 +19,16 @@ class ServiceConnection:
     knows of it: the sender used for a sequence that names none (in demo mode the
     sandbox's number; otherwise the `sender` setting, which screens read themselves)."""
 
-    default_sender: str = ""
+    demo: bool = False
+
+    @property
+    def default_sender(self) -> str:
+        if not self.demo:
+            return ""
+        # Asked when the composer opens: the sandbox's modules are not start-up's cost.
+        from desktop.services.twilio.connection import demo_sandbox_config
+
+        return demo_sandbox_config().phone_number
 
 
 @dataclass

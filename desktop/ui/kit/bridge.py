@@ -24,13 +24,16 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.services.reports.changes import Changes, Look
 from desktop.ui.kit.sending_status import Phase, SendingStatus
 from desktop.ui.kit.service_keeper import ServiceKeeper
 from desktop.ui.kit.watcher import ChangeWatcher
+
+if TYPE_CHECKING:
+    from desktop.services.reports.changes import Changes, Look
 
 EMIT_EVERY_MS = 500
 
@@ -130,6 +133,8 @@ class EngineBridge(QObject):
 
 
 def _merge(first: Changes, then: Changes) -> Changes:
+    from desktop.services.reports.changes import Changes
+
     def union(a: frozenset[int] | None, b: frozenset[int] | None) -> frozenset[int] | None:
         return None if a is None or b is None else a | b
 

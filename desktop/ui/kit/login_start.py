@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING
 
-from desktop.services.core import autostart
 from desktop.services.core.context import Context
-from desktop.services.engine.service_control import service_command, shown_url
-from desktop.services.reports.changes import Look
+
+if TYPE_CHECKING:
+    from desktop.services.core.autostart import LoginEntry
+    from desktop.services.reports.changes import Look
 
 log = logging.getLogger(__name__)
 
@@ -23,23 +25,34 @@ SETTING = "start_at_login"
 
 
 class LoginStart:
-    def __init__(self, settings_ctx: Context, entry: autostart.LoginEntry) -> None:
+    def __init__(
+        self, settings_ctx: Context, default_url: str, entry: LoginEntry | None = None
+    ) -> None:
         self.settings_ctx = settings_ctx
-        self.entry = entry
+        self.default_url = default_url
+        self._entry = entry
         # Set when the user stops sending "until TextDesk is opened again": a login must
         # not start it either. The next window that opens applies the setting again.
         self.suspended = False
         # The watcher thread applies, the task pool suspends: one at a time.
         self._lock = threading.Lock()
 
-    @classmethod
-    def for_database(cls, settings_ctx: Context, default_url: str) -> LoginStart:
-        url = settings_ctx.db.url
-        command = autostart.login_command(service_command(url, demo=False))
-        entry = autostart.login_entry(
-            command, name=autostart.entry_name(url, default_url), database=shown_url(url)
-        )
-        return cls(settings_ctx, entry)
+    @property
+    def entry(self) -> LoginEntry:
+        """This database's entry, built on first use (off the GUI thread, after the first
+        paint: the engine's modules are not the window's start-up cost)."""
+        if self._entry is None:
+            from desktop.services.core import autostart
+            from desktop.services.engine.service_control import service_command, shown_url
+
+            url = self.settings_ctx.db.url
+            command = autostart.login_command(service_command(url, demo=False))
+            self._entry = autostart.login_entry(
+                command,
+                name=autostart.entry_name(url, self.default_url),
+                database=shown_url(url),
+            )
+        return self._entry
 
     def wanted(self, look: Look) -> bool:
         if self.suspended:
@@ -49,16 +62,19 @@ class LoginStart:
 
     def __call__(self, look: Look) -> bool:
         """Apply the setting; whether the entry is there now."""
+        from desktop.services.core.autostart import apply
+
         with self._lock:
-            if autostart.apply(self.entry, self.wanted(look)):
+            entry = self.entry
+            if apply(entry, self.wanted(look)):
                 log.info(
-                    "login entry %s: %s",
-                    "written" if self.entry.present() else "removed",
-                    self.entry.where,
+                    "login entry %s: %s", "written" if entry.present() else "removed", entry.where
                 )
-            return self.entry.present()
+            return entry.present()
 
     def suspend(self) -> None:
+        from desktop.services.core.autostart import apply
+
         with self._lock:
             self.suspended = True
-            autostart.apply(self.entry, False)
+            apply(self.entry, False)

@@ -12,9 +12,12 @@ import enum
 import time
 from collections import deque
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from desktop.services.engine.leases import Holder
 from desktop.ui.kit.formatting import plural
+
+if TYPE_CHECKING:
+    from desktop.services.engine.leases import Holder
 
 BACKGROUND_NOTE = "Sending continues when this window is closed."
 

@@ -15,21 +15,18 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from desktop.services import demo as demo_data
 from desktop.services.core.context import Context
-from desktop.services.engine.service_control import (
-    AUTOSTART_ENV,
-    Started,
-    ensure_service,
-    stop_service,
-)
 from desktop.ui.kit.login_start import LoginStart
 from desktop.ui.kit.sending_status import Phase, RateMeter, SendingStatus
 from desktop.ui.kit.tasks import TaskRunner
 from desktop.ui.kit.watcher import ChangeWatcher, StatusRead
+
+if TYPE_CHECKING:
+    from desktop.services.engine.service_control import Started
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +90,8 @@ class ServiceKeeper(QObject):
         ctx, login = self.ctx, self.login
 
         def work() -> tuple[bool, str]:
+            from desktop.services.engine.service_control import stop_service
+
             if login is not None:
                 login.suspend()  # "until TextDesk is opened again": not at the next login
             return stop_service(ctx)
@@ -116,6 +115,11 @@ class ServiceKeeper(QObject):
         ctx, demo = self.ctx, self.demo
 
         def work() -> Started | None:
+            # Imported on the pool: the demo's and the engine's modules are not the
+            # window's start-up cost.
+            from desktop.services import demo as demo_data
+            from desktop.services.engine.service_control import ensure_service
+
             if demo:
                 demo_data.seed_demo(ctx)
             return ensure_service(ctx, demo=demo)
@@ -129,6 +133,8 @@ class ServiceKeeper(QObject):
     def _started(self, result: Started | None) -> None:
         self._starting = False
         if result is None:
+            from desktop.services.engine.service_control import AUTOSTART_ENV
+
             self._off = True
             self._note = (
                 f"This window does not start the sending service ({AUTOSTART_ENV}=off): "

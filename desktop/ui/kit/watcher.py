@@ -19,14 +19,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal
 
 from desktop.services.core.context import Context
-from desktop.services.engine.service import window_seen
-from desktop.services.engine.service_control import ServiceState, service_state
-from desktop.services.reports.changes import ChangeTracker, Look
+
+if TYPE_CHECKING:
+    from desktop.services.engine.service_control import ServiceState
+    from desktop.services.reports.changes import ChangeTracker, Look
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -45,7 +46,7 @@ class StatusRead:
     login_entry: bool | None = None  # the login entry present? None: not managed here
 
 
-LoginKeeper = Callable[[Look], bool | None]
+LoginKeeper = Callable[["Look"], "bool | None"]
 
 
 class ChangeWatcher(QThread):
@@ -94,6 +95,11 @@ class ChangeWatcher(QThread):
     # -- the thread -------------------------------------------------------------------------
 
     def run(self) -> None:
+        # Imported here, on this thread after the first paint: the engine's modules are
+        # not the window's start-up cost.
+        from desktop.services.engine.service import window_seen
+        from desktop.services.reports.changes import ChangeTracker
+
         tracker: ChangeTracker | None = None
         look: Look | None = None
         next_status = next_seen = 0.0
@@ -122,6 +128,8 @@ class ChangeWatcher(QThread):
                 tracker.close()
 
     def _read_status(self, look: Look | None) -> None:
+        from desktop.services.engine.service_control import service_state
+
         state = self._guard("read the sending service's state", lambda: service_state(self.ctx))
         if state is None:
             return

@@ -8,9 +8,9 @@ behind by a window that crashed is noticed (nobody answers) and taken over.
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 import logging
+import os
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
@@ -23,12 +23,9 @@ WRITE_MS = 1000
 
 
 def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in the environment (a service account): still per user
-        import os
-
-        return str(os.getuid()) if hasattr(os, "getuid") else "user"
+    """This user: the uid where there is one, else the Windows user name."""
+    getuid = getattr(os, "getuid", None)
+    return str(getuid()) if getuid is not None else os.environ.get("USERNAME", "user")
 
 
 def server_name(db_url: str) -> str:
