@@ -1,16 +1,29 @@
 """What the settings dialog shows for each setting, and the connection test (plain Python,
-run on the task pool)."""
+run on the task pool).
+
+Every setting has a field: a line of text, a secret (never shown back, replaced only when
+typed), an on/off switch, or a choice among a few values. Labels carry a mnemonic each, all
+different, so every field is one Alt+letter away.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from desktop.services.core.errors import UserError
-from desktop.services.core.settings import SPECS, TOKEN_KEY, Settings
+from desktop.services.core.settings import (
+    API_SECRET_KEY,
+    SPECS,
+    TOKEN_KEY,
+    Settings,
+)
 from desktop.services.core.wording import sentence
 from desktop.services.twilio.gateway import Gateway, GatewayError, Refused, RetryPolicy, Unavailable
 
 TEST_TIMEOUT = 15.0
+FieldKind = Literal["text", "secret", "switch", "choice"]
+SECRET_KEYS = tuple(key for key, spec in SPECS.items() if spec.secret)
 
 
 @dataclass(frozen=True)
@@ -20,6 +33,9 @@ class Field:
     subject: str  # how an error sentence names it
     hint: str
     placeholder: str = ""
+    kind: FieldKind = "text"
+    # For a choice: (stored value, what the list shows); for a switch: the on and off values.
+    choices: tuple[tuple[str, str], ...] = ()
 
 
 FIELDS: dict[str, Field] = {
@@ -27,12 +43,12 @@ FIELDS: dict[str, Field] = {
     for f in (
         Field(
             "twilio_account_sid",
-            "Account &SID",
+            "Account S&ID",
             "The Account SID",
             "On the home page of your Twilio Console; it starts with AC.",
             "AC…",
         ),
-        Field(TOKEN_KEY, "Auth &token", "The auth token", ""),
+        Field(TOKEN_KEY, "Auth &token", "The auth token", "", kind="secret"),
         Field(
             "sender",
             "Se&nder",
@@ -53,7 +69,7 @@ FIELDS: dict[str, Field] = {
             "rate_limit",
             "&Rate limit",
             "The rate limit",
-            "Message segments per second. A regular Twilio number sends 1 per second.",
+            "Text parts (SMS segments) per second. A regular Twilio number sends 1 per second.",
             "1",
         ),
         Field(
@@ -66,9 +82,10 @@ FIELDS: dict[str, Field] = {
         ),
         Field(
             "price_per_segment",
-            "&Price per segment",
-            "The price per segment",
-            "In US dollars, for the cost estimate in the composer.",
+            "&Price per text part",
+            "The price per text part",
+            "In US dollars, for the cost estimate in the composer: what Twilio charges for "
+            "one SMS segment (a text part of up to 160 characters).",
             "0.0079",
         ),
         Field(
@@ -97,7 +114,7 @@ FIELDS: dict[str, Field] = {
         ),
         Field(
             "poll_interval",
-            "Check statuses &every",
+            "Check statuses e&very",
             "The status check interval",
             "How often TextDesk asks Twilio for new statuses and replies (e.g. 30s).",
             "30s",
@@ -110,13 +127,12 @@ FIELDS: dict[str, Field] = {
             "(Account, API keys & tokens); it starts with SK.",
             "SK…",
         ),
-        Field("twilio_api_secret", "API key s&ecret", "The API key secret", ""),
+        Field(API_SECRET_KEY, "API key secr&et", "The API key secret", "", kind="secret"),
         Field(
             "owner_phone",
-            "&Your mobile",
+            "Your &mobile",
             "Your mobile number",
-            "For 'Send a test to my phone' in the composer: your own number with its country "
-            "code.",
+            "For 'Send a test to my phone' in the composer: your own number with its country code.",
             "+15551234567",
         ),
         Field(
@@ -128,20 +144,25 @@ FIELDS: dict[str, Field] = {
         ),
         Field(
             "suppress_dead_numbers",
-            "Skip &dead numbers",
-            "Skip dead numbers",
-            "on: numbers that could not take a text (unknown, landline) are left out of new "
-            "sequences; off: they are texted again.",
-            "on",
+            "Skip numbers that cannot take te&xts",
+            "Skip numbers that cannot take texts",
+            "A number that could not take a text (unknown, a landline) is left out of new "
+            "sequences. Untick to text such numbers again.",
+            kind="switch",
+            choices=(("on", "on"), ("off", "off")),
         ),
         Field(
             "start_at_login",
             "Start at &login",
             "Start at login",
-            "on: the sending service starts when you log in, so scheduled texts go out "
-            "without opening TextDesk; off: never; auto: on while a sequence is scheduled "
-            "or running.",
-            "auto",
+            "Whether the sending service starts when you log in, so scheduled texts go out "
+            "without opening TextDesk.",
+            kind="choice",
+            choices=(
+                ("auto", "While a sequence is scheduled or sending"),
+                ("on", "Always"),
+                ("off", "Never"),
+            ),
         ),
     )
 }
@@ -160,36 +181,76 @@ def field_error(key: str, value: str) -> str:
     return ""
 
 
+def choice_value(key: str, text: str) -> str:
+    """The stored value a switch or choice field shows for `text` as stored ("yes" is on)."""
+    field = FIELDS[key]
+    try:
+        parsed = SPECS[key].parse(text)
+    except UserError:
+        parsed = SPECS[key].parse(SPECS[key].default)  # a bad stored value: the default
+    for value, _label in field.choices:
+        if SPECS[key].parse(value) == parsed:
+            return value
+    return field.choices[0][0]
+
+
 @dataclass(frozen=True)
 class Loaded:
-    values: dict[str, str]  # what each field shows (the token: masked)
+    values: dict[str, str]  # what each field shows (secrets: masked)
     from_env: dict[str, str]  # key -> environment variable that overrides it
-    token_saved: bool
-    token_store: str  # where the token is kept, in words
+    saved_secrets: frozenset[str]  # the secret keys with a stored value
+    token_store: str  # where secrets are kept, in words
+
+    @property
+    def token_saved(self) -> bool:
+        return TOKEN_KEY in self.saved_secrets
 
 
 def load_settings(settings: Settings, environ: dict[str, str]) -> Loaded:
     values = {key: settings.display(key) for key in SPECS}
+    for key, field in FIELDS.items():
+        if field.kind in ("switch", "choice"):
+            values[key] = choice_value(key, settings.raw(key))
     from_env = {key: spec.env for key, spec in SPECS.items() if spec.env and environ.get(spec.env)}
-    token_saved = bool(settings.secrets.get(TOKEN_KEY))
-    return Loaded(values, from_env, token_saved, settings.secrets.describe())
+    saved = frozenset(key for key in SECRET_KEYS if settings.secrets.get(key))
+    return Loaded(values, from_env, saved, settings.secrets.describe())
 
 
-def check_connection(
-    settings: Settings, account_sid: str, typed_token: str, api_url: str
-) -> tuple[bool, str]:
+@dataclass(frozen=True)
+class Credentials:
+    """What the connection test signs with, as typed in the dialog ("" for a secret that
+    was not typed: the stored one is used)."""
+
+    account_sid: str
+    token: str = ""
+    api_key: str = ""
+    api_secret: str = ""
+    api_url: str = ""
+
+
+def check_connection(settings: Settings, typed: Credentials) -> tuple[bool, str]:
     """Ask Twilio (or the address given) for the account; (worked, a sentence for the owner).
 
-    The stored token is used when none was typed; it is read here, on the pool thread, and
-    never handed to the GUI.
+    With an API key SID the request is signed with the key and its secret (as the sending
+    service does: the key wins over the auth token), else with the auth token. A secret not
+    typed is the stored one, read here, on the pool thread, and never handed to the GUI.
     """
-    token = typed_token or settings.raw(TOKEN_KEY)
-    if not account_sid or not token:
-        return False, "Enter the Account SID and the auth token first."
+    account_sid, api_url = typed.account_sid, typed.api_url
+    if typed.api_key:
+        password = typed.api_secret or settings.raw(API_SECRET_KEY)
+        if not account_sid or not password:
+            return False, "Enter the Account SID and the API key's secret first."
+        checked = "the Account SID, the API key SID and its secret"
+    else:
+        password = typed.token or settings.raw(TOKEN_KEY)
+        if not account_sid or not password:
+            return False, "Enter the Account SID and the auth token first."
+        checked = "the Account SID and auth token"
     where = api_url or "https://api.twilio.com"
     gateway = Gateway(
         account_sid,
-        token,
+        password,
+        username=typed.api_key or None,
         api_url=api_url or None,
         timeout=TEST_TIMEOUT,
         retry=RetryPolicy(attempts=1),
@@ -198,9 +259,7 @@ def check_connection(
         account = gateway.fetch_account()
     except Refused as exc:
         if exc.code == 20003 or exc.status == 401:
-            return False, (
-                "Twilio refused these credentials (20003): check the Account SID and auth token"
-            )
+            return False, f"Twilio refused these credentials (20003): check {checked}"
         return False, f"Twilio refused the request ({exc.code or exc.status}): {exc}"
     except Unavailable as exc:
         return False, f"Could not reach {where}: {exc}. Check the internet connection."
