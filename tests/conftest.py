@@ -21,15 +21,44 @@ import pytest
 
 from desktop.services.core.context import Context
 from tests.clocks import ENV, MARKER, RunningClock, configured_instant, use_test_clock
+from tests.databases import admin_url, fresh_database, make_template
 
 
 def pytest_configure(config: pytest.Config) -> None:
     configured_instant()  # a malformed TEXTDESK_TEST_CLOCK stops the run before any test
 
 
-def pytest_report_header(config: pytest.Config) -> str:
+def pytest_report_header(config: pytest.Config) -> list[str]:
     source = ENV if os.environ.get(ENV) else "default"
-    return f"test clock ({source}): {configured_instant().isoformat()}, for tests marked clock"
+    server = admin_url()
+    where = server.rsplit("@", 1)[-1] if server else "none (its variants are deselected)"
+    return [
+        f"test clock ({source}): {configured_instant().isoformat()}, for tests marked clock",
+        f"PostgreSQL: {where}",
+    ]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """PostgreSQL variants go when there is no server, or the test is of SQLite itself."""
+    keep, drop = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_pg = callspec is not None and callspec.params.get("db_url") == "postgresql"
+        if on_pg and (admin_url() is None or item.get_closest_marker("sqlite_only")):
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def pg_template() -> str:
+    server = admin_url()
+    assert server is not None
+    make_template(server)
+    return server
 
 
 @pytest.fixture
@@ -42,9 +71,13 @@ def clock(request: pytest.FixtureRequest) -> RunningClock:
     return RunningClock(configured_instant())
 
 
-@pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'textdesk.db'}"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty, migrated database: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'textdesk.db'}"
+        return
+    yield from fresh_database(request.getfixturevalue("pg_template"))
 
 
 @pytest.fixture
@@ -55,3 +88,25 @@ def ctx(db_url: str, request: pytest.FixtureRequest) -> Iterator[Context]:
     use_test_clock(context, request)
     yield context
     context.close()
+
+
+@pytest.fixture(autouse=True)
+def _collect_garbage_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
+    """As in the app (desktop/ui/shell/gc_schedule.py): while Qt widgets live, the
+    automatic collector is off, so a cycle holding Qt wrappers is never collected on a task
+    pool thread (a segmentation fault); the test's garbage is collected here, on the main
+    thread, when it ends."""
+    qt = "qtbot" in request.fixturenames or "tests/ui/" in str(request.node.path)
+    if not qt:
+        yield
+        return
+    import gc
+
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.collect()
+        if was_enabled:
+            gc.enable()

@@ -35,8 +35,11 @@ def _usable_keyring() -> object | None:
 class SecretStore:
     """Secrets for one database (so demo and real data never share a token)."""
 
-    def __init__(self, file: Path, scope: str) -> None:
+    def __init__(self, file: Path, scope: str, *, shared: bool = False) -> None:
+        """Secrets of the database named `scope`, in the keyring or in `file`; `shared`: the
+        file holds the secrets of several databases (servers), so every key is scoped."""
         self.file = file
+        self.shared = shared
         self.scope = hashlib.sha256(scope.encode()).hexdigest()[:12]
         self._probed = False
         self._backend: object | None = None
@@ -77,7 +80,8 @@ class SecretStore:
                     return value
             except Exception as exc:
                 log.warning("keyring read failed (%s); trying the secrets file", type(exc).__name__)
-        return self._read_file().get(name)
+        data = self._read_file()
+        return data.get(self._user(name), data.get(name) if not self.shared else None)
 
     def set(self, name: str, value: str) -> None:
         if self._keyring is not None:
@@ -91,7 +95,8 @@ class SecretStore:
                 log.warning("keyring write failed (%s); using the secrets file", type(exc).__name__)
                 self._keyring = None
         data = self._read_file()
-        data[name] = value
+        data.pop(name, None)  # a value from before keys were scoped
+        data[self._user(name)] = value
         self._write_file(data)
 
     def delete(self, name: str) -> None:
@@ -106,8 +111,10 @@ class SecretStore:
 
     def _remove_from_file(self, name: str) -> None:
         data = self._read_file()
-        if name in data:
-            del data[name]
+        keys = [self._user(name)] + ([] if self.shared else [name])
+        if any(key in data for key in keys):
+            for key in keys:
+                data.pop(key, None)
             self._write_file(data)
 
     def _read_file(self) -> dict[str, str]:

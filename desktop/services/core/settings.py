@@ -379,7 +379,10 @@ def default_secrets_file(db_url: str) -> Path:
 class Settings:
     def __init__(self, db: Database, secrets: SecretStore | None = None) -> None:
         self.db = db
-        self.secrets = secrets or SecretStore(default_secrets_file(db.url), db.url)
+        # A SQLite file has a secrets file of its own beside it; databases on a server share
+        # one per user, in which each database's keys are its own.
+        shared = sqlite_file(db.url) is None
+        self.secrets = secrets or SecretStore(default_secrets_file(db.url), db.url, shared=shared)
 
     @staticmethod
     def spec(key: str) -> SettingSpec:
