@@ -42,7 +42,7 @@ from desktop.ui.kit.tooltips import wrapped_tooltip
 MAX_SEQUENCES = 6
 PERIODIC_MS = 15_000
 CHART_MIN_HEIGHT = 150  # the charts shrink first: the sequences table above gets the room
-LABEL_MARGIN = 12  # pixels kept free between two names under the columns
+LABEL_MARGIN = 20  # a label's padding in Qt Charts (5 px each side) and its text margins
 Overview = tuple[list[SequenceSummary], Activity]
 
 
@@ -204,7 +204,8 @@ class DeliveryOverviewWidget(QWidget):
                 for i, value in enumerate(values):
                     if bar_set.at(i) != value:
                         bar_set.replace(i, value)
-        self.count_axis.setRange(0, max([s.total for s in self.shown] + [1]))
+        # At least 0..2: three whole-number ticks, never "0, 0, 1" from a range of 0..1.
+        self.count_axis.setRange(0, max([s.total for s in self.shown] + [2]))
         self.count_axis.applyNiceNumbers()
 
     def _label_columns(self) -> None:
@@ -214,8 +215,11 @@ class DeliveryOverviewWidget(QWidget):
         names = [s.name for s in self.shown]
         width = int(self.bars_chart.plotArea().width())
         if width > 0:  # not laid out yet: the full names, cut once the chart has a size
+            # Qt Charts gives a category label the plot's width / (categories + 1) less its
+            # padding, and turns a longer one into "...": cut it to that room first.
+            room = width // (len(self.shown) + 1) - LABEL_MARGIN
             metrics = QFontMetrics(self.category_axis.labelsFont())
-            names = shortened(names, metrics, width // len(self.shown) - LABEL_MARGIN)
+            names = shortened(names, metrics, room)
         if self.category_axis.categories() != names:
             self.category_axis.clear()
             self.category_axis.append(names)
@@ -252,7 +256,7 @@ class DeliveryOverviewWidget(QWidget):
             self.time_axis.setRange(_qt_time(start), _qt_time(end))
             span = (end - start).total_seconds()
             self.time_axis.setFormat("HH:mm:ss" if span < 600 else "HH:mm")
-        peak = max([max(b.handed_off, b.delivered) for b in series.bins] + [1])
+        peak = max([max(b.handed_off, b.delivered) for b in series.bins] + [2])
         self.rate_axis.setRange(0, peak)
         self.rate_axis.applyNiceNumbers()
         per = _per_label(series.bin_width.total_seconds())
