@@ -140,8 +140,8 @@ class DeliveryOverviewWidget(QWidget):
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(8)
         self.bars_view = _view(self.bars_chart)
-        row.addWidget(self.bars_view, 3)
-        row.addWidget(_view(self.line_chart), 2)
+        row.addWidget(self.bars_view, 2)  # the wider: its names need the room
+        row.addWidget(_view(self.line_chart), 1)
         self.shown: list[SequenceSummary] = []  # the columns, left to right
         self.bar_series.hovered.connect(self._hovered)
         self.bars_chart.plotAreaChanged.connect(lambda _area: self._label_columns())

@@ -133,7 +133,7 @@ def test_chart_names_are_shortened_never_only_dots(qtbot, services) -> None:
     assert len(set(labels)) == 6
     for label, name in zip(labels, LONG_NAMES, strict=True):  # oldest first
         shown = label.rstrip("\u200b").removesuffix("…")
-        assert len(shown) >= 4 and name.startswith(shown), label
+        assert len(shown) >= 3 and name.startswith(shown), label
     tip = plain_text(widget.column_tooltip(0))
     assert tip.startswith(LONG_NAMES[0]) and "In-queue 3" in tip
 
