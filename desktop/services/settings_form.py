@@ -169,11 +169,22 @@ FIELDS: dict[str, Field] = {
 assert set(FIELDS) == set(SPECS), "every setting needs a field in the dialog"
 
 
+# The parser's sentence for a sender says "+E.164 form": an owner's words instead, the same
+# in the settings and the composer.
+SENDER_PROBLEM = (
+    "The sender must be your Twilio number with its country code, such as +15551234567, "
+    "or a Messaging Service SID (MG followed by 32 letters and digits)."
+)
+PLAIN_PROBLEMS = {"sender": SENDER_PROBLEM}
+
+
 def field_error(key: str, value: str) -> str:
     """The plain-words problem with `value` for setting `key`, "" when it is fine."""
     try:
         SPECS[key].parse(value)
     except UserError as exc:
+        if key in PLAIN_PROBLEMS:
+            return PLAIN_PROBLEMS[key]
         text = str(exc)
         if text.startswith(key):
             text = FIELDS[key].subject + text[len(key) :]

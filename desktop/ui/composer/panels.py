@@ -26,6 +26,7 @@ from desktop.services.core.errors import UserError
 from desktop.services.core.settings import SPECS
 from desktop.services.sequences.builder import LeadSelection, Recipient, StepSpec
 from desktop.services.sequences.forecast import group_digits
+from desktop.services.settings_form import SENDER_PROBLEM
 from desktop.services.text.segments import analyze
 from desktop.services.text.template import render
 from desktop.ui.composer.text_counter import parts
@@ -33,10 +34,6 @@ from desktop.ui.composer.wording import Recipients
 from desktop.ui.kit.formatting import Clock
 from desktop.ui.kit.tooltips import wrapped_tooltip
 
-SENDER_PROBLEM = (
-    "The sender must be your Twilio number with its country code, such as +15551234567, "
-    "or a Messaging Service SID (MG followed by 32 letters and digits)."
-)
 SENDER_FORMAT_TIP = "Phone numbers in E.164 form: + then the country code and the number."
 
 
@@ -208,7 +205,7 @@ class ScheduleBox(QGroupBox):
         try:
             SPECS["sender"].parse(self.sender_text())
         except UserError:
-            return SENDER_PROBLEM  # the settings' sentence says "+E.164": no jargon here
+            return SENDER_PROBLEM  # the parser's sentence says "+E.164": no jargon here
         return ""
 
     def _check_sender(self) -> None:

@@ -12,9 +12,10 @@ from PySide6.QtWidgets import QAbstractButton, QDateTimeEdit, QDialog, QLabel, Q
 
 from desktop.models import Lead
 from desktop.services.leads.store import delete_leads, set_opted_out
+from desktop.services.settings_form import SENDER_PROBLEM
 from desktop.ui.composer.dialog import ComposerDialog
 from desktop.ui.composer.draft_guard import DISCARD_TITLE
-from desktop.ui.composer.panels import SENDER_PROBLEM, ScheduleBox
+from desktop.ui.composer.panels import ScheduleBox
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.tooltips import plain_text
 from tests.clocks import RunningClock

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QAbstractButton, QCheckBox, QComboBox, QLabel
 
 from desktop.sandbox import CarrierSandbox, SandboxConfig
 from desktop.services.core.settings import API_KEY_KEY, API_SECRET_KEY, SPECS, TOKEN_KEY
-from desktop.services.settings_form import FIELDS
+from desktop.services.settings_form import FIELDS, SENDER_PROBLEM
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.settings.dialog import APPLY_NOTE, HALF_KEY, SettingsDialog
 from tests.ui.settings.test_dialog import database_bytes
@@ -59,6 +59,7 @@ def test_every_setting_has_a_field_reached_by_its_own_letter(qtbot, services) ->
         assert shown is not None and "&" in shown, key
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file byte by byte (both: test_settings.py)
 def test_the_new_settings_round_trip(qtbot, services) -> None:
     dialog = open_dialog(qtbot, services)
     dead = dialog.fields["suppress_dead_numbers"].input
@@ -164,3 +165,10 @@ def test_credentials_apply_without_a_restart(qtbot, services) -> None:
     in_demo = open_dialog(qtbot, demo)  # leaving demo mode for real data does need one
     assert "restart TextDesk" in in_demo.intro.text() and not in_demo.apply_note.isVisible()
     assert set(FIELDS) == set(in_demo.fields)
+
+
+def test_a_wrong_sender_is_said_in_plain_words(qtbot, services) -> None:
+    dialog = open_dialog(qtbot, services)
+    dialog.edits["sender"].setText("my number")
+    assert dialog._validate("sender") == SENDER_PROBLEM
+    assert "E.164" not in dialog.errors["sender"].text()
