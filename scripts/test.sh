@@ -3,7 +3,7 @@
 # (Qt offscreen), then the time-dependent tests under two fixed clocks. Arguments go to
 # every pytest run.
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
-install_system_packages xvfb xauth binutils
+install_system_packages xvfb xauth binutils postgresql
 # PyInstaller (the packaging smoke test) needs Python's shared library; Debian ships it apart.
 install_system_packages "libpython$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 make_venv
@@ -15,6 +15,14 @@ echo "Gates: ruff check, ruff format --check, mypy, lint-imports"
 "$VENV/bin/mypy"
 "$VENV/bin/lint-imports" --no-cache
 export QT_QPA_PLATFORM=offscreen
+
+# A throwaway PostgreSQL server (scripts/postgres.sh): the database-touching tests run on
+# it as well as on SQLite. Stopped and removed however the run ends.
+read -r PG_FOLDER TEXTDESK_TEST_PG < <(bash "$ROOT/scripts/postgres.sh" start)
+export TEXTDESK_TEST_PG
+trap 'bash "$ROOT/scripts/postgres.sh" stop "$PG_FOLDER"' EXIT
+echo "PostgreSQL for the tests: ${TEXTDESK_TEST_PG##*@}"
+
 "$VENV/bin/python" -m pytest "$@"
 
 # The tests marked `clock` (they depend on the hour or the date) again, under two fixed test

@@ -91,6 +91,14 @@ def ctx(db_url: str, request: pytest.FixtureRequest) -> Iterator[Context]:
 
 
 @pytest.fixture(autouse=True)
+def _own_data_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Each test has a data folder of its own: the default and demo databases of one test
+    (a window on a server's database keeps its demo in the data folder) never show in
+    another."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+
+
+@pytest.fixture(autouse=True)
 def _collect_garbage_on_the_gui_thread(request: pytest.FixtureRequest) -> Iterator[None]:
     """As in the app (desktop/ui/shell/gc_schedule.py): while Qt widgets live, the
     automatic collector is off, so a cycle holding Qt wrappers is never collected on a task

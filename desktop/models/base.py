@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import BigInteger, DateTime, Integer, MetaData
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -45,5 +45,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# Ids (and the foreign keys naming them) are 64-bit everywhere: SQLite's INTEGER is, and
+# PostgreSQL's would be 32-bit (a lookup of a larger id then fails instead of finding
+# nothing). SQLite keeps INTEGER, so an INTEGER PRIMARY KEY stays the rowid.
+ID = BigInteger().with_variant(Integer(), "sqlite")
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {int: ID}

@@ -63,7 +63,7 @@ class Message(Base):
     skip_quiet_hours: Mapped[bool] = mapped_column(Boolean, default=False)
     # The reply (inbound_messages.id) an auto-reply answers: one answer per inbound message
     # (a unique index; no foreign key, so the column could be added in place).
-    answers_inbound_id: Mapped[int | None] = mapped_column(Integer)
+    answers_inbound_id: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

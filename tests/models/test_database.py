@@ -5,6 +5,7 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select, text
@@ -34,6 +35,7 @@ def test_new_database_is_at_head_and_matches_the_models(db_url: str) -> None:
         ctx.close()
 
 
+@pytest.mark.sqlite_only  # PRAGMAs are SQLite's
 def test_sqlite_pragmas(ctx: Context) -> None:
     with ctx.db.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"

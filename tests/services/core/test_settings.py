@@ -8,7 +8,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from desktop.models import Setting
 from desktop.services.core.context import Context
 from desktop.services.core.errors import UserError
 from desktop.services.core.settings import SPECS
@@ -111,6 +113,7 @@ def test_bad_values_are_refused_and_nothing_changes(ctx: Context, key: str, valu
     assert {k: ctx.settings.raw(k) for k in SPECS} == before
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file byte by byte (both: test_settings.py)
 def test_token_never_lands_in_the_database(ctx: Context, db_url: str) -> None:
     ctx.settings.set("twilio_auth_token", TOKEN)
     assert ctx.settings.get("twilio_auth_token") == TOKEN
@@ -371,3 +374,12 @@ def test_an_empty_environment_variable_does_not_hide_the_stored_value(
     ctx.settings.set("sender", "+15005550006")
     monkeypatch.setenv("TEXTDESK_FROM", "")
     assert ctx.settings.config().sender == "+15005550006"
+
+
+def test_no_table_of_the_database_holds_the_token(ctx: Context) -> None:
+    """On every back end (the SQLite file itself is read byte by byte above)."""
+    ctx.settings.set("twilio_auth_token", TOKEN)
+    ctx.settings.set("rate_limit", "2")
+    with ctx.db.read() as session:
+        values = [str(v) for v in session.scalars(select(Setting.value))]
+    assert values and not any(TOKEN in value for value in values)

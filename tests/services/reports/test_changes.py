@@ -6,6 +6,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from desktop.services.core.context import Context
 from desktop.services.leads import store as leads
 from desktop.services.reports.changes import (
@@ -28,6 +30,7 @@ def poll(tracker: ChangeTracker) -> tuple[Look, Changes]:
     return found
 
 
+@pytest.mark.sqlite_only  # data_version is SQLite's (a server database is looked at each time)
 def test_nothing_is_read_while_nothing_was_committed(ctx: Context) -> None:
     tracker = ChangeTracker(ctx)
     assert isinstance(tracker.source, SqliteDataVersion)

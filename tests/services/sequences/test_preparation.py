@@ -109,12 +109,27 @@ def test_a_failed_enqueue_reports_the_failure_and_marks_the_sequence(ctx: Contex
     # A real refusal by the database in the middle of the second transaction, as a full
     # disk would give: the enqueue raises, and the sequence must never become sendable.
     with ctx.db.write_connection() as connection:
-        connection.execute(
-            text(
-                "CREATE TRIGGER refuse_messages BEFORE INSERT ON messages "
-                "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+        if ctx.db.is_sqlite:
+            connection.execute(
+                text(
+                    "CREATE TRIGGER refuse_messages BEFORE INSERT ON messages "
+                    "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+                )
             )
-        )
+        else:  # PostgreSQL's own "disk full" (SQLSTATE 53100)
+            connection.execute(
+                text(
+                    "CREATE FUNCTION refuse_messages() RETURNS trigger AS $$ BEGIN "
+                    "RAISE EXCEPTION 'could not extend file: the disk is full' "
+                    "USING ERRCODE = '53100'; END $$ LANGUAGE plpgsql"
+                )
+            )
+            connection.execute(
+                text(
+                    "CREATE TRIGGER refuse_messages BEFORE INSERT ON messages "
+                    "FOR EACH ROW EXECUTE FUNCTION refuse_messages()"
+                )
+            )
     with pytest.raises(Exception, match="full"):
         builder.create_sequence(ctx, "Full disk", STEP, builder.LeadSelection(all=True))
     (summary,) = lifecycle.list_sequences(ctx)

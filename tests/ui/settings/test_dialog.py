@@ -39,6 +39,7 @@ def database_bytes(services: AppServices) -> bytes:
     return b"".join(f.read_bytes() for f in files if f.exists())
 
 
+@pytest.mark.sqlite_only  # reads the SQLite file byte by byte (both: test_settings.py)
 def test_round_trip_keeps_the_token_out_of_the_database(qtbot, services) -> None:
     dialog = open_dialog(qtbot, services)
     assert "readable only by you" in dialog.hints[TOKEN_KEY].text()

@@ -7,7 +7,7 @@ Revises:
 import sqlalchemy as sa
 from alembic import op
 
-from desktop.models.base import UTCDateTime
+from desktop.models.base import ID, UTCDateTime
 
 revision = "0001"
 down_revision = None
@@ -18,7 +18,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "leads",
-        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("id", ID, primary_key=True),
         sa.Column("phone", sa.String(20), nullable=False),
         sa.Column("first_name", sa.String(100), nullable=False),
         sa.Column("last_name", sa.String(100), nullable=False),
@@ -35,7 +35,7 @@ def upgrade() -> None:
     op.create_index("ix_leads_deleted_at", "leads", ["deleted_at"])
     op.create_table(
         "lead_tags",
-        sa.Column("lead_id", sa.Integer(), nullable=False),
+        sa.Column("lead_id", ID, nullable=False),
         sa.Column("tag", sa.String(64), nullable=False),
         sa.ForeignKeyConstraint(
             ["lead_id"], ["leads.id"], name="fk_lead_tags_lead_id_leads", ondelete="CASCADE"
@@ -45,7 +45,7 @@ def upgrade() -> None:
     op.create_index("ix_lead_tags_tag", "lead_tags", ["tag"])
     op.create_table(
         "sequences",
-        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("id", ID, primary_key=True),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("sender", sa.String(64), nullable=False),
         sa.Column("status", sa.String(20), nullable=False),
@@ -65,8 +65,8 @@ def upgrade() -> None:
     op.create_index("ix_sequences_status", "sequences", ["status"])
     op.create_table(
         "steps",
-        sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("sequence_id", sa.Integer(), nullable=False),
+        sa.Column("id", ID, primary_key=True),
+        sa.Column("sequence_id", ID, nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("media_urls", sa.JSON(), nullable=False),
@@ -82,10 +82,10 @@ def upgrade() -> None:
     )
     op.create_table(
         "messages",
-        sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("sequence_id", sa.Integer(), nullable=False),
-        sa.Column("step_id", sa.Integer(), nullable=False),
-        sa.Column("lead_id", sa.Integer(), nullable=False),
+        sa.Column("id", ID, primary_key=True),
+        sa.Column("sequence_id", ID, nullable=False),
+        sa.Column("step_id", ID, nullable=False),
+        sa.Column("lead_id", ID, nullable=False),
         sa.Column("step_position", sa.Integer(), nullable=False),
         sa.Column("to_phone", sa.String(20), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
@@ -126,8 +126,8 @@ def upgrade() -> None:
     op.create_index("ix_messages_lead", "messages", ["lead_id"])
     op.create_table(
         "message_events",
-        sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("message_id", sa.Integer(), nullable=False),
+        sa.Column("id", ID, primary_key=True),
+        sa.Column("message_id", ID, nullable=False),
         sa.Column("at", UTCDateTime(), nullable=False),
         sa.Column("kind", sa.String(20), nullable=False),
         sa.Column("from_bucket", sa.String(20)),
@@ -146,9 +146,9 @@ def upgrade() -> None:
     op.create_index("ix_message_events_message_id", "message_events", ["message_id"])
     op.create_table(
         "inbound_messages",
-        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("id", ID, primary_key=True),
         sa.Column("twilio_sid", sa.String(34), nullable=False),
-        sa.Column("lead_id", sa.Integer()),
+        sa.Column("lead_id", ID),
         sa.Column("from_phone", sa.String(20), nullable=False),
         sa.Column("to_phone", sa.String(64), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),

@@ -10,6 +10,8 @@ Revises: 0001
 import sqlalchemy as sa
 from alembic import op
 
+from desktop.models.base import ID
+
 revision = "0002"
 down_revision = "0001"
 branch_labels = None
@@ -21,7 +23,7 @@ BUCKETS = ("in_queue", "outbox", "sent", "error", "delivery_unknown", "canceled"
 def upgrade() -> None:
     op.create_table(
         "sequence_counters",
-        sa.Column("sequence_id", sa.Integer(), nullable=False),
+        sa.Column("sequence_id", ID, nullable=False),
         sa.Column("total", sa.Integer(), nullable=False),
         *(sa.Column(bucket, sa.Integer(), nullable=False) for bucket in BUCKETS),
         sa.Column("deleted_leads", sa.Integer(), nullable=False),

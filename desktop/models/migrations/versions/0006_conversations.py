@@ -8,7 +8,7 @@ Revises: 0005
 import sqlalchemy as sa
 from alembic import op
 
-from desktop.models.base import UTCDateTime
+from desktop.models.base import ID, UTCDateTime
 
 revision = "0006"
 down_revision = "0005"
@@ -19,7 +19,7 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "conversations",
-        sa.Column("lead_id", sa.Integer(), nullable=False),
+        sa.Column("lead_id", ID, nullable=False),
         sa.Column("last_at", UTCDateTime(), nullable=False),
         sa.Column("last_body", sa.Text(), nullable=False),
         sa.Column("last_inbound", sa.Boolean(), nullable=False),
@@ -41,7 +41,7 @@ def upgrade() -> None:
     )
     op.create_table(
         "templates",
-        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("id", ID, nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
@@ -59,7 +59,7 @@ def upgrade() -> None:
         "messages",
         sa.Column("skip_quiet_hours", sa.Boolean(), nullable=False, server_default=sa.false()),
     )
-    op.add_column("messages", sa.Column("answers_inbound_id", sa.Integer(), nullable=True))
+    op.add_column("messages", sa.Column("answers_inbound_id", ID, nullable=True))
     op.create_index(
         "ix_messages_answers_inbound_id", "messages", ["answers_inbound_id"], unique=True
     )
