@@ -60,6 +60,7 @@ def test_every_setting_has_a_field_reached_by_its_own_letter(qtbot, services) ->
 
 
 @pytest.mark.sqlite_only  # reads the SQLite file byte by byte (both: test_settings.py)
+@pytest.mark.sqlite_only  # reads the SQLite file byte by byte for the secret
 def test_the_new_settings_round_trip(qtbot, services) -> None:
     dialog = open_dialog(qtbot, services)
     dead = dialog.fields["suppress_dead_numbers"].input
