@@ -1,13 +1,15 @@
-"""Full garbage collections on the GUI's schedule, not in the middle of a busy moment.
+"""Garbage collection on the GUI thread only, on the GUI's schedule.
 
-CPython runs a full (generation 2) collection whenever its counters say so, in whatever
-thread is allocating: with the engine sending, that is a worker thread, and the window then
-waits for the GIL for the whole pass plus the scramble of threads after it (60-130 ms seen
-in bench/bench_gui.py). Here the objects that live as long as the app (modules, classes, Qt
-wrappers, SQL metadata) are frozen out of the collector after the first paint, automatic
-full passes are switched off, and a timer on the GUI thread runs one every `interval_ms`:
-a short, predictable pause that holds the GIL already. Young generations are collected
-automatically as before; they are cheap.
+CPython runs a collection whenever its counters say so, in whatever thread is allocating.
+In a Qt program that is dangerous as well as slow: a cycle holding Qt wrappers that is
+collected on a worker thread (the task pool reading a CSV, a refresh) destroys Qt objects
+of the GUI thread from the wrong thread, and the process crashes (seen: a segmentation
+fault "Garbage-collecting" in a pool thread while the import wizard sniffed a file). So the
+automatic collector is switched off for the life of the window, and a timer on the GUI
+thread collects the young generations every second and runs a full pass every
+`full_every_ms`. What survived start-up (modules, classes, Qt wrappers, SQL metadata) is
+frozen out of the collector after the first paint: a full pass over it held the GUI thread
+~70 ms and it lives as long as the app anyway.
 """
 
 from __future__ import annotations
@@ -20,29 +22,33 @@ from PySide6.QtCore import QObject, QTimer
 
 log = logging.getLogger(__name__)
 
+YOUNG_EVERY_MS = 1_000
 FULL_PASS_EVERY_MS = 30_000
-# Generation-2 threshold high enough that CPython never starts a full pass on its own.
-NEVER = 1_000_000
 
 
 class GarbageCollector(QObject):
     def __init__(self, parent: QObject | None = None, interval_ms: int = FULL_PASS_EVERY_MS):
         super().__init__(parent)
-        self._previous = gc.get_threshold()
+        self._was_enabled = gc.isenabled()
         self._timer = QTimer(self)
-        self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self.collect)
+        self._timer.setInterval(YOUNG_EVERY_MS)
+        self._timer.timeout.connect(self._tick)
+        self._full_every = max(1, interval_ms // YOUNG_EVERY_MS)
+        self._ticks = 0
         self.last_pause_ms = 0.0
 
     def start(self) -> None:
-        # The young generations only: a full pass over everything loaded at start-up (Qt,
-        # SQLAlchemy, the models) held the GUI thread ~70 ms right after the first paint.
-        # What survived start-up lives as long as the app anyway, so it is frozen as it is.
         gc.collect(1)
         gc.freeze()
-        gen0, gen1, _gen2 = self._previous
-        gc.set_threshold(gen0, gen1, NEVER)
+        gc.disable()
         self._timer.start()
+
+    def _tick(self) -> None:
+        self._ticks += 1
+        if self._ticks % self._full_every == 0:
+            self.collect()
+        else:
+            gc.collect(1)
 
     def collect(self) -> None:
         started = time.perf_counter()
@@ -54,5 +60,6 @@ class GarbageCollector(QObject):
     def stop(self) -> None:
         """Give CPython its own schedule back (the app is closing, or tests go on)."""
         self._timer.stop()
-        gc.set_threshold(*self._previous)
         gc.unfreeze()
+        if self._was_enabled:
+            gc.enable()
