@@ -26,6 +26,7 @@ from desktop.services.core.processes import this_process
 from desktop.services.leads.custom_fields import as_pairs
 from desktop.services.leads.store import normalize_tag, suppress_dead_numbers
 from desktop.services.sequences import compliance
+from desktop.services.sequences.recipients import Recipient, custom_fields_of
 from desktop.services.status.vocabulary import SequenceStatus
 from desktop.services.text.media import validate_media_urls
 from desktop.services.text.segments import MAX_BODY_CHARS
@@ -69,28 +70,6 @@ class LeadSelection:
         if self.ids is not None:
             return f"{len(self.ids)} chosen leads"
         return f"leads tagged {self.tag!r}" if self.tag else "all leads"
-
-
-class Recipient(NamedTuple):
-    """A lead as a sequence sees it (a tuple: 100 000 of them must be cheap)."""
-
-    id: int
-    phone: str
-    first_name: str
-    last_name: str
-    email: str
-    custom: tuple[tuple[str, str], ...] = ()  # the lead's custom fields ({company})
-
-    def merge_values(self) -> dict[str, str]:
-        full = " ".join(p for p in (self.first_name, self.last_name) if p)
-        return {
-            **dict(self.custom),  # the standard fields below win over a same-named one
-            "first_name": self.first_name,
-            "last_name": self.last_name,
-            "full_name": full,
-            "email": self.email,
-            "phone": self.phone,
-        }
 
 
 @dataclass
@@ -179,11 +158,6 @@ def select_recipients(
     `suppress_dead`; choose_recipients counts them too)."""
     chosen = choose_recipients(session, selection, suppress_dead=suppress_dead)
     return chosen.recipients, chosen.opted_out, chosen.deleted
-
-
-def custom_fields_of(recipients: list[Recipient]) -> frozenset[str]:
-    """The custom fields these leads carry: merge fields a step may use."""
-    return frozenset(name for r in recipients if r.custom for name, _ in r.custom)
 
 
 def _check_steps(steps: list[StepSpec], custom: frozenset[str] = frozenset()) -> list[str]:

@@ -11,7 +11,8 @@ from desktop.services.core.context import Context
 from desktop.services.core.settings import Config
 from desktop.services.leads import store as leads
 from desktop.services.sequences import builder, forecast
-from desktop.services.sequences.builder import LeadSelection, Preflight, Recipient, StepSpec
+from desktop.services.sequences.builder import LeadSelection, Preflight, StepSpec
+from desktop.services.sequences.recipients import Recipient
 from desktop.services.text.cost import estimate_cost
 from desktop.services.text.segments import analyze
 from desktop.services.text.template import parse_template

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Connection
 from desktop.models import Message, Sequence, SequenceCounter
 from desktop.services.core.context import Context
 from desktop.services.core.errors import UserError
-from desktop.services.sequences.builder import Recipient, custom_fields_of
+from desktop.services.sequences.recipients import Recipient, custom_fields_of
 from desktop.services.status.rules import SequenceFacts, sequence_status
 from desktop.services.status.vocabulary import Bucket, SequenceStatus
 from desktop.services.text.segments import MAX_BODY_CHARS

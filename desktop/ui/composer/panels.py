@@ -24,8 +24,9 @@ from PySide6.QtWidgets import (
 
 from desktop.services.core.errors import UserError
 from desktop.services.core.settings import SPECS
-from desktop.services.sequences.builder import LeadSelection, Recipient, StepSpec
+from desktop.services.sequences.builder import LeadSelection, StepSpec
 from desktop.services.sequences.forecast import group_digits
+from desktop.services.sequences.recipients import Recipient
 from desktop.services.settings_form import SENDER_PROBLEM
 from desktop.services.text.segments import analyze
 from desktop.services.text.template import render
