@@ -20,6 +20,9 @@ start() {
   folder="$(mktemp -d /tmp/textdesk-pg.XXXXXX)"
   [ "$(id -u)" -eq 0 ] && chown postgres "$folder"
   as_owner "$bin/initdb" -D "$folder/data" -A trust -U postgres --no-sync -E UTF8 >"$folder/initdb.log"
+  # One role signs in with a password, as a team database's users do (the tests of wrong
+  # and missing passwords use it); everyone else is trusted, as on a developer's machine.
+  as_owner sed -i '1i host all textdesk_login 127.0.0.1/32 scram-sha-256' "$folder/data/pg_hba.conf"
   port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
   # Durability off: a test server loses nothing that matters, and is twice as fast.
   as_owner "$bin/pg_ctl" -D "$folder/data" -l "$folder/server.log" -w -o \

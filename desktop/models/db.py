@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 
 DB_ENV = "TEXTDESK_DB"
 BUSY_TIMEOUT_MS = 30_000
+CONNECT_TIMEOUT_S = 10
 
 
 class UnsupportedDatabase(ValueError):
@@ -91,6 +92,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         file.parent.mkdir(parents=True, exist_ok=True)
         kwargs.setdefault("connect_args", {}).setdefault("check_same_thread", False)
         kwargs["connect_args"].setdefault("timeout", BUSY_TIMEOUT_MS / 1000)
+    elif make_url(url).get_backend_name() == "postgresql":
+        # A team database: give up on a silent server in seconds, not the system's minutes;
+        # test each pooled connection before use (the server may have restarted since);
+        # and say who is connected in the server's own list of sessions.
+        kwargs.setdefault("pool_pre_ping", True)
+        connect_args = kwargs.setdefault("connect_args", {})
+        connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
+        connect_args.setdefault("application_name", "TextDesk")
     engine = create_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)

@@ -8,20 +8,92 @@ equal to the newest revision in migrations/versions).
 from __future__ import annotations
 
 import logging
+import sqlite3
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from desktop.models.db import backup_sqlite, sqlite_file
+from desktop.models.db import UnsupportedDatabase, backup_sqlite, sqlite_file
 from desktop.paths import migrations_path
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
 SCHEMA_HEAD = "0006"
+#: The oldest PostgreSQL TextDesk runs on (the oldest release its makers still support).
+OLDEST_POSTGRESQL = (13,)
+
+
+def check_server(name: str, version: tuple[int, ...] | None) -> None:
+    """UnsupportedDatabase for a server too old to run TextDesk's schema and queries."""
+    if name == "postgresql" and version is not None and version < OLDEST_POSTGRESQL:
+        shown = ".".join(str(part) for part in version[:2])
+        raise UnsupportedDatabase(
+            f"this PostgreSQL server is version {shown}: TextDesk needs PostgreSQL "
+            f"{OLDEST_POSTGRESQL[0]} or newer"
+        )
+
+
+def check_not_foreign(engine: Engine) -> None:
+    """UnsupportedDatabase when the database holds another program's tables: TextDesk
+    never creates its tables beside them (nor migrates them)."""
+    _refuse_foreign(inspect(engine).get_table_names())
+
+
+def check_sqlite_file_not_foreign(file: Path) -> None:
+    """check_not_foreign for a SQLite file, read without changing a byte of it: the engine
+    would first switch the file to WAL, which another program's file must not suffer."""
+    if not file.is_file() or file.stat().st_size == 0:
+        return
+    try:
+        connection = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return  # unreadable: opening it the usual way says why
+    try:
+        rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        names = [str(name) for (name,) in rows if not str(name).startswith("sqlite_")]
+    except sqlite3.Error:
+        return  # not a database, damaged: the usual way names its backup
+    finally:
+        connection.close()
+    if "alembic_version" not in names:  # a versioned file: check_known judges its schema
+        _refuse_foreign(names)
+
+
+def _refuse_foreign(table_names: list[str]) -> None:
+    from desktop.models import Base, import_all
+
+    import_all()
+    ours = set(Base.metadata.tables) | {"alembic_version"}
+    theirs = sorted(set(table_names) - ours)
+    if theirs:
+        names = ", ".join(theirs[:3]) + (", ..." if len(theirs) > 3 else "")
+        raise UnsupportedDatabase(
+            f"this database holds tables of another program ({names}): give TextDesk an "
+            "empty database of its own"
+        )
+
+
+def check_known(revision: str) -> None:
+    """UnsupportedDatabase for a schema this TextDesk does not know: a newer TextDesk's (its
+    tables may mean things this one would get wrong) or another program's Alembic."""
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        known = ScriptDirectory.from_config(alembic_config()).get_revision(revision)
+    except CommandError:
+        known = None
+    if known is None:
+        raise UnsupportedDatabase(
+            f"this database has a schema TextDesk does not know ({revision}): it was made by "
+            "a newer TextDesk (update this one) or by another program"
+        )
 
 
 def stored_revision(engine: Engine) -> str | None:
@@ -65,6 +137,15 @@ def upgrade(engine: Engine, url: str, target: str = "head") -> str | None:
     """
     if target == "head" and stored_revision(engine) == SCHEMA_HEAD:
         return None
+    with engine.connect() as connection:  # connects, so the dialect knows the server
+        version = engine.dialect.server_version_info
+        numbers = tuple(part for part in version or () if isinstance(part, int))
+        check_server(engine.dialect.name, numbers or None)
+    stored = stored_revision(engine)
+    if stored is None:
+        check_not_foreign(engine)
+    else:
+        check_known(stored)
     from alembic import command
 
     current = current_revision(engine)

@@ -12,8 +12,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from desktop.models import utcnow
-from desktop.models.db import DB_ENV, Database, resolve_db_url, sqlite_file
-from desktop.models.migrate import upgrade
+from desktop.models.db import DB_ENV, Database, UnsupportedDatabase, resolve_db_url, sqlite_file
+from desktop.models.migrate import check_sqlite_file_not_foreign, upgrade
+from desktop.services.core.errors import UserError
 
 if TYPE_CHECKING:
     from desktop.services.core.settings import Settings
@@ -47,8 +48,28 @@ class Context:
     def open(cls, url: str | None = None, *, demo: bool = False, migrate: bool = True) -> Context:
         """Open (and by default migrate) the database named by `url`/env/default; with
         `demo`, the demo's own database beside it (see `demo_url`)."""
-        db = Database(resolve_db_url(demo_url(url) if demo else url, demo=demo))
-        backup = upgrade(db.engine, db.url) if migrate else None
+        try:
+            resolved = resolve_db_url(demo_url(url) if demo else url, demo=demo)
+            file = sqlite_file(resolved)
+            if migrate and file is not None:
+                check_sqlite_file_not_foreign(file)
+            db = Database(resolved)
+        except UnsupportedDatabase as exc:
+            raise UserError(str(exc)) from None
+        try:
+            backup = upgrade(db.engine, db.url) if migrate else None
+        except UnsupportedDatabase as exc:
+            db.dispose()
+            raise UserError(str(exc)) from None
+        except Exception as exc:
+            db.dispose()
+            if not db.is_sqlite:  # a server that would not let us in: find out why
+                from desktop.services.core.db_connect import why_not_connected
+
+                sentence = why_not_connected(db.url, exc)
+                if sentence:
+                    raise UserError(sentence) from None
+            raise  # a SQLite file's trouble: the caller names it with its backup
         return cls(db=db, migration_backup=backup)
 
     @property
