@@ -162,11 +162,16 @@ class Dispatcher:
                 .order_by(Message.scheduled_for, Message.id)
                 .limit(BATCH)
             ).all()
-            gone_leads: set[int] = set()
+            # Why each lead gets no more texts, for its history: deleted wins, as in
+            # builder.choose_recipients.
+            gone_leads: dict[int, str] = {}
             zoneless_leads: set[int] = set()
             for message, tz_name, opted_out, deleted_at, sender in rows:
-                if opted_out or deleted_at is not None:
-                    gone_leads.add(message.lead_id)
+                if deleted_at is not None:
+                    gone_leads[message.lead_id] = "lead deleted"
+                    continue
+                if opted_out:
+                    gone_leads[message.lead_id] = "lead opted out"
                     continue
                 if window is not None and not message.skip_quiet_hours:
                     zones = candidate_zones(tz_name, message.to_phone)
@@ -199,10 +204,9 @@ class Dispatcher:
                     .where(Lead.id.in_(zoneless_leads), Lead.timezone_needed.is_(False))
                     .values(timezone_needed=True)
                 )
-            if gone_leads:
-                canceled = cancel_pending(
-                    session, Message.lead_id.in_(gone_leads), now, "lead opted out or deleted"
-                )
+            for reason in sorted(set(gone_leads.values())):
+                lead_ids = [lead for lead, why in gone_leads.items() if why == reason]
+                canceled = cancel_pending(session, Message.lead_id.in_(lead_ids), now, reason)
                 changed.update(canceled)
         if changed:
             self.on_change(changed)

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import select
 
 from desktop.models import InboundMessage, Lead, Message, MessageEvent, Sequence
 from desktop.services.core.context import Context
 from desktop.services.core.errors import NotFound
-from desktop.services.status.vocabulary import Bucket
+from desktop.services.status.vocabulary import Bucket, EventKind
 from desktop.services.twilio import error_catalog
 
 LIST_LIMIT = 50_000
@@ -70,6 +71,24 @@ def messages_in_bucket(
         return rows
 
 
+class HistoryEvent(NamedTuple):
+    """One change of state of an outbound message, as its history shows it."""
+
+    at: datetime
+    to_bucket: str
+    provider_status: str | None
+    # Why it was canceled ("lead replied"). Other events' details stay out: they are for
+    # support (an HTTP failure's text, a previous SID), not for the owner.
+    reason: str | None = None
+
+    @property
+    def label(self) -> str:
+        """ "Sent (delivered)", "Canceled (lead replied)", "In-queue"."""
+        label = Bucket(self.to_bucket).label
+        why = self.reason or self.provider_status
+        return f"{label} ({why})" if why else label
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     """One line of a lead's history, outbound or inbound, in time order."""
@@ -83,7 +102,7 @@ class HistoryEntry:
     provider_status: str | None
     error_code: int | None
     explanation: str | None  # the error's full explanation, for tooltips
-    events: tuple[tuple[datetime, str, str | None], ...] = ()  # (time, to bucket, status)
+    events: tuple[HistoryEvent, ...] = ()  # in time order
     # Outbound only: "step" (a campaign's), "answer", "auto_reply" or "test".
     origin: str | None = None
 
@@ -136,14 +155,17 @@ def lead_history(ctx: Context, lead_id: int) -> LeadHistory:
                 )
             ).all()
         )
-        events: dict[int, list[tuple[datetime, str, str | None]]] = {}
+        events: dict[int, list[HistoryEvent]] = {}
         if messages:
             for e in session.scalars(
                 select(MessageEvent)
                 .where(MessageEvent.message_id.in_([m.id for m in messages]))
                 .order_by(MessageEvent.at, MessageEvent.id)
             ):
-                events.setdefault(e.message_id, []).append((e.at, e.to_bucket, e.provider_status))
+                reason = e.detail if e.kind == EventKind.CANCELED.value else None
+                events.setdefault(e.message_id, []).append(
+                    HistoryEvent(e.at, e.to_bucket, e.provider_status, reason)
+                )
         entries = [
             HistoryEntry(
                 time=m.handed_off_at or m.scheduled_for or m.created_at,

@@ -261,9 +261,8 @@ def details_html(entry: HistoryEntry, *, now: datetime) -> str:
         parts.append(f"<p><i>{escape(info.resend_advice)}</i></p>")
     if entry.events:
         steps = "".join(
-            f"<li>{escape(format_time(at, now=now))} — {escape(Bucket(to).label)}"
-            f"{escape(f' ({status})') if status else ''}</li>"
-            for at, to, status in entry.events
+            f"<li>{escape(format_time(event.at, now=now))} — {escape(event.label)}</li>"
+            for event in entry.events
         )
         parts.append(f"<p><b>What happened</b></p><ul>{steps}</ul>")
     return "".join(parts)

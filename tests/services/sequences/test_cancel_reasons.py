@@ -13,6 +13,7 @@ from desktop.services.core.context import Context
 from desktop.services.engine.failures import after_failure
 from desktop.services.engine.inbound import record_inbound
 from desktop.services.leads import store as leads
+from desktop.services.reports.history import lead_history
 from desktop.services.sequences import builder
 from desktop.services.sequences import lifecycle as sequences
 from desktop.services.status.vocabulary import Bucket, EventKind
@@ -134,3 +135,16 @@ def test_every_canceled_event_has_a_reason(ctx: Context) -> None:
             )
         )
     assert len(details) == 6 and all(details)
+
+
+def test_the_history_rows_say_why(ctx: Context) -> None:
+    """The lead's history shows the reason beside Canceled ("14:30:28 - Canceled" said
+    nothing); other events keep their provider status, and no detail meant for support."""
+    sequence_id, (lead,) = two_steps(ctx)
+    hand_off_first_step(ctx, sequence_id, lead)
+    reply(ctx, "+14155550000", "Thanks, see you!")
+    entries = {e.step: e for e in lead_history(ctx, lead).entries if e.direction == "outbound"}
+    [canceled] = entries[2].events
+    assert canceled.reason == "lead replied"
+    assert canceled.label == "Canceled (lead replied)"
+    assert all(event.reason is None for event in entries[1].events)
