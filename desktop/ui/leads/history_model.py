@@ -2,7 +2,8 @@
 
 An error row carries the info icon (DecorationRole) in its Status column, and the error's
 full explanation (code, title, causes, what to do) as its ToolTipRole in every column, so
-hovering anywhere on the row answers "why did this fail?".
+hovering anywhere on the row answers "why did this fail?". Long tooltips wrap at ~60
+characters (kit/tooltips.py): the explanation would otherwise be one line across the screen.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from desktop.ui.kit.formatting import Clock, format_full_time, format_time
 from desktop.ui.kit.roles import BADGE_ROLE, SORT_ROLE
 from desktop.ui.kit.table_model import Column, ColumnTableModel
 from desktop.ui.kit.theme import BUCKET_SWATCHES, REPLY_SWATCHES, info_icon
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 TIME, FROM, STEP, MESSAGE, STATUS = range(5)
 REPLY_TINT = QColor("#f7f4fd")
@@ -49,11 +51,13 @@ def history_columns(clock: Clock) -> tuple[Column[HistoryEntry], ...]:
             lambda e: str(e.step) if e.step is not None else "",
             alignment=Qt.AlignmentFlag.AlignCenter,
         ),
-        Column("Message", lambda e: e.body or "(no text)", tooltip=lambda e: e.body),
+        Column(
+            "Message", lambda e: e.body or "(no text)", tooltip=lambda e: wrapped_tooltip(e.body)
+        ),
         Column(
             "Status",
             status_text,
-            tooltip=lambda e: e.bucket.meaning if e.bucket is not None else None,
+            tooltip=lambda e: wrapped_tooltip(e.bucket.meaning) if e.bucket is not None else None,
             roles={
                 BADGE_ROLE: _status_badge,
                 Qt.ItemDataRole.DecorationRole: lambda e: info_icon() if is_error(e) else None,
@@ -65,7 +69,7 @@ def history_columns(clock: Clock) -> tuple[Column[HistoryEntry], ...]:
 
 ROW_ROLES = {
     # The explanation wins over every column's own tooltip: the whole row answers "why?".
-    Qt.ItemDataRole.ToolTipRole: lambda e: e.explanation if is_error(e) else None,
+    Qt.ItemDataRole.ToolTipRole: lambda e: wrapped_tooltip(e.explanation) if is_error(e) else None,
     Qt.ItemDataRole.BackgroundRole: lambda e: REPLY_TINT if e.direction == "inbound" else None,
     SORT_ROLE: lambda e: e.time.timestamp(),
 }

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
@@ -24,6 +23,7 @@ from desktop.services.twilio import error_catalog
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.lifetime import run_for
 from desktop.ui.kit.table_model import Column, ColumnTableModel
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -43,8 +43,8 @@ ZONE_TIP = (
 
 
 def _tip(*paragraphs: str) -> str:
-    """Rich text, so Qt wraps the tooltip instead of drawing one very long line."""
-    return "<qt>" + "<br><br>".join(escape(p) for p in paragraphs if p) + "</qt>"
+    """Wrapped at ~60 characters, like every long tooltip (kit/tooltips.py)."""
+    return wrapped_tooltip(*paragraphs) or ""
 
 
 def dead_number_tip(lead: LeadRow) -> str:

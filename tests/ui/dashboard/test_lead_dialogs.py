@@ -17,6 +17,7 @@ from desktop.services.twilio import error_catalog
 from desktop.ui.dashboard.lead_list_dialog import LeadListDialog
 from desktop.ui.dashboard.lead_list_model import LEAD
 from desktop.ui.kit.notify import Notifier
+from desktop.ui.kit.tooltips import plain_text
 from desktop.ui.leads.history_dialog import LeadHistoryDialog, show_lead_history
 from desktop.ui.leads.history_model import STATUS
 from tests.ui.ui_helpers import REPLIER, UNKNOWN_ERROR, FakePrompts, Populated
@@ -65,7 +66,7 @@ def test_clicking_a_lead_opens_its_history_with_the_error_explained(
     [error_row] = history_dialog.model.error_rows()
     explanation = error_catalog.explain(30008).as_text()
     index = history_dialog.model.index(error_row, STATUS)
-    assert index.data(Qt.ItemDataRole.ToolTipRole) == explanation
+    assert plain_text(index.data(Qt.ItemDataRole.ToolTipRole)) == explanation
     assert index.data(Qt.ItemDataRole.DecorationRole) is not None
     # The error is selected on opening and explained in full below the table.
     assert history_dialog.selected_entry() == history_dialog.model.entry(error_row)

@@ -15,7 +15,7 @@ from desktop.ui.dashboard.lead_list_dialog import LeadListFilter
 from desktop.ui.dashboard.lead_list_model import ERROR, TIME, LeadListModel
 from desktop.ui.dashboard.sequences_model import SequencesModel, column_of
 from desktop.ui.kit.roles import LINK_ROLE, SORT_ROLE, STATUS_ROLE
-from desktop.ui.kit.tooltips import plain_text
+from desktop.ui.kit.tooltips import plain_text, wrapped_tooltip
 from desktop.ui.leads.history_model import STATUS, LeadHistoryModel
 from tests.ui.ui_helpers import UNKNOWN_ERROR, Populated
 
@@ -117,7 +117,9 @@ def test_lead_history_model_error_row_explains(
     [row] = model.error_rows()
     explanation = error_catalog.explain(30008).as_text()
     for column in range(model.columnCount()):
-        assert model.index(row, column).data(Qt.ItemDataRole.ToolTipRole) == explanation
+        tip = model.index(row, column).data(Qt.ItemDataRole.ToolTipRole)
+        assert plain_text(tip) == explanation
+        assert tip == wrapped_tooltip(explanation) != explanation  # wrapped, not one line
     icon = model.index(row, STATUS).data(Qt.ItemDataRole.DecorationRole)
     assert isinstance(icon, QIcon) and not icon.isNull()
     assert "30008" in explanation and "Likely causes" in explanation

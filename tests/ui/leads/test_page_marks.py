@@ -14,8 +14,9 @@ from desktop.services.leads import store as leads
 from desktop.services.leads.store import LeadShow
 from desktop.services.sequences import builder
 from desktop.ui.kit.appstate import AppServices
+from desktop.ui.kit.tooltips import plain_text, wrapped_tooltip
 from desktop.ui.leads.lead_dialog import LeadDialog
-from desktop.ui.leads.model import DEAD_LABEL, ZONE_LABEL
+from desktop.ui.leads.model import DEAD_LABEL, ZONE_LABEL, dead_number_tip
 from desktop.ui.leads.page import LeadsPage
 from tests.helpers import add_leads
 
@@ -121,7 +122,9 @@ def test_a_dead_number_is_shown_filtered_and_cleared(qtbot, page: LeadsPage, ser
     loaded(qtbot, page)
     cell = page.model.index(2, TEXTS)
     assert cell.data() == DEAD_LABEL
-    tip = cell.data(Qt.ItemDataRole.ToolTipRole)
+    wrapped = cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert wrapped == wrapped_tooltip(dead_number_tip(page.model.lead_at(2)))  # ~60 characters
+    tip = plain_text(wrapped)
     assert "error 30005" in tip and "Mark as reachable again" in tip
     assert "leaves it out of new sequences" in tip
     assert cell.data(Qt.ItemDataRole.ForegroundRole) is not None
@@ -156,7 +159,9 @@ def test_a_time_zone_releases_the_held_texts(qtbot, page: LeadsPage, services) -
     page.refresh()
     loaded(qtbot, page)
     assert page.model.data(page.model.index(0, TEXTS)) == ZONE_LABEL
-    assert "never overlap" in page.model.index(0, TEXTS).data(Qt.ItemDataRole.ToolTipRole)
+    assert "never overlap" in plain_text(
+        page.model.index(0, TEXTS).data(Qt.ItemDataRole.ToolTipRole)
+    )
 
     select_rows(page, [0])
     assert page.zone_button.isVisible()
