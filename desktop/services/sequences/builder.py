@@ -107,7 +107,7 @@ class CreateResult:
 def _selection_query(selection: LeadSelection) -> Any:
     query = select(Lead.id, Lead.phone, Lead.first_name, Lead.last_name, Lead.email)
     query = query.add_columns(Lead.opted_out, Lead.deleted_at)
-    query = query.add_columns(Lead.dead_number_code, Lead.custom_fields)
+    query = query.add_columns(Lead.dead_number_code, Lead.custom_fields, Lead.timezone)
     query = query.where(Lead.is_owner.is_(False))  # the owner's phone only gets test sends
     if selection.ids is not None:
         query = query.where(Lead.id.in_(selection.ids))
@@ -133,7 +133,8 @@ def choose_recipients(
     opted_out = deleted = dead = 0
     seen: set[int] = set()
     rows = session.execute(_selection_query(selection))
-    for lead_id, phone, first, last, email, is_opted_out, deleted_at, dead_code, custom in rows:
+    for row in rows:
+        lead_id, phone, first, last, email, is_opted_out, deleted_at, dead_code, custom, zone = row
         seen.add(lead_id)
         if deleted_at is not None:
             deleted += 1
@@ -143,7 +144,7 @@ def choose_recipients(
             dead += 1
         else:
             fields = as_pairs(custom) if custom else ()
-            recipients.append(Recipient(lead_id, phone, first, last, email, fields))
+            recipients.append(Recipient(lead_id, phone, first, last, email, fields, zone or ""))
     if selection.ids is not None:
         missing = sorted(set(selection.ids) - seen)
         if missing:

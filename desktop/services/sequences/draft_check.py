@@ -88,10 +88,8 @@ def check_draft(ctx: Context, draft: Draft) -> DraftCheck:
             step_segments = round(max(1.0, average) * recipients)
             segments += step_segments
             cost += estimate_cost(step_segments, price)
-    selection = draft.selection
-    zones = forecast.selection_zones(ctx, all_leads=not selection.tag, tag=selection.tag)
     outlook = forecast.forecast(
-        zones,
+        forecast.recipient_zones(pre.recipients),  # the leads counted above, no other
         per_step,
         [step.delay for step in steps],
         rate=config.rate_limit,

@@ -26,12 +26,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta, tzinfo
 
-from sqlalchemy import select
-
-from desktop.models import Lead, LeadTag
-from desktop.services.core.context import Context
 from desktop.services.leads.quiet_hours import Window, Zones, candidate_zones, shared_span, zone
-from desktop.services.leads.store import normalize_tag
+from desktop.services.sequences.recipients import Recipient
 
 MAX_PARCELS_PER_STEP = 2000
 # Leads without a time zone of their own get the zones of their number, which depend on the
@@ -74,18 +70,11 @@ def count_zones(recipients: Iterable[tuple[str, str]]) -> dict[Zones, int]:
     return dict(counts)
 
 
-def selection_zones(
-    ctx: Context, *, all_leads: bool = True, tag: str | None = None
-) -> dict[Zones, int]:
-    """Zone groups of the live, not opted-out leads of a selection (all leads or one tag)."""
-    query = select(Lead.phone, Lead.timezone).where(
-        Lead.deleted_at.is_(None), Lead.opted_out.is_(False)
-    )
-    if tag and not all_leads:
-        wanted = normalize_tag(tag)
-        query = query.where(Lead.id.in_(select(LeadTag.lead_id).where(LeadTag.tag == wanted)))
-    with ctx.db.read() as session:
-        return count_zones(session.execute(query))
+def recipient_zones(recipients: Iterable[Recipient]) -> dict[Zones, int]:
+    """Zone groups of the leads a sequence goes to. Who they are (not opted out, deleted,
+    a number that cannot take texts, or the owner's own phone) is builder.choose_recipients'
+    choice alone: a second copy of that rule here made the forecast count other leads."""
+    return count_zones((r.phone, r.timezone) for r in recipients)
 
 
 class _Windows:
@@ -296,7 +285,7 @@ def forecast(
 ) -> Forecast:
     """When the last message goes out if nothing else shares the sender; see module doc.
 
-    `zone_counts` comes from count_zones or selection_zones; one entry of `step_segments`
+    `zone_counts` comes from count_zones or recipient_zones; one entry of `step_segments`
     (average segments of that step) and of `step_delays` (wait after the previous step, the
     first one ignored) per step. Times in the sentence are in `display_tz` (default: this
     computer's zone). Leads that can never be texted under `window` are counted in `never`

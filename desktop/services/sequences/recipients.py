@@ -14,6 +14,7 @@ class Recipient(NamedTuple):
     last_name: str
     email: str
     custom: tuple[tuple[str, str], ...] = ()  # the lead's custom fields ({company})
+    timezone: str = ""  # the lead's own zone, "" when its number decides (quiet hours)
 
     def merge_values(self) -> dict[str, str]:
         full = " ".join(p for p in (self.first_name, self.last_name) if p)

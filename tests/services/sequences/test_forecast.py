@@ -12,14 +12,19 @@ from datetime import time as clock
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import update
 
+from desktop.models import Lead
+from desktop.services.core.context import Context
 from desktop.services.leads.quiet_hours import Window, Zones
 from desktop.services.leads.store import set_opted_out
+from desktop.services.sequences.builder import LeadSelection, StepSpec, preflight
+from desktop.services.sequences.draft_check import Draft, check_draft
 from desktop.services.sequences.forecast import (
     count_zones,
     describe_duration,
     forecast,
-    selection_zones,
+    recipient_zones,
     simulate,
 )
 from tests.helpers import add_leads
@@ -255,11 +260,31 @@ def test_one_hundred_thousand_leads_two_steps_well_under_a_second() -> None:
     assert elapsed < 0.5, f"forecast took {elapsed:.3f}s"
 
 
+def zones_of(ctx: Context, selection: LeadSelection) -> dict[Zones, int]:
+    return recipient_zones(preflight(ctx, [StepSpec("Hi")], selection).recipients)
+
+
 def test_zones_of_a_selection_skip_opted_out_leads(ctx) -> None:  # type: ignore[no-untyped-def]
     ids = add_leads(ctx, 5, tag="vip")
     add_leads(ctx, 3, start=100)
     set_opted_out(ctx, ids[:2], True)
-    assert sum(selection_zones(ctx).values()) == 6
-    tagged = selection_zones(ctx, all_leads=False, tag="VIP")
+    assert sum(zones_of(ctx, LeadSelection(all=True)).values()) == 6
+    tagged = zones_of(ctx, LeadSelection(tag="VIP"))
     # +1415 numbers without a zone of their own send in Los Angeles time.
     assert tagged == {(LA,): 3}
+
+
+@pytest.mark.parametrize("suppress", [True, False])
+def test_the_forecast_counts_the_leads_the_sequence_goes_to(ctx: Context, suppress: bool) -> None:
+    """The composer said "The last of 29 messages..." beside "28 messages": the forecast
+    counted a number that cannot take texts, which the sequence leaves out. Both come from
+    builder.choose_recipients now, and so do the owner's own phone and chosen ids."""
+    ctx.settings.set("suppress_dead_numbers", "on" if suppress else "off")
+    ids = add_leads(ctx, 4)
+    with ctx.db.write() as session:
+        session.execute(update(Lead).where(Lead.id == ids[0]).values(dead_number_code=30005))
+        session.execute(update(Lead).where(Lead.id == ids[1]).values(is_owner=True))
+    for selection in (LeadSelection(all=True), LeadSelection(ids=(ids[0], ids[2]))):
+        check = check_draft(ctx, Draft((StepSpec("Hi"), StepSpec("Again")), selection, None))
+        assert check.forecast.messages == check.messages
+        assert check.recipients == (2 if suppress else 3) - (selection.ids is not None)
