@@ -200,7 +200,9 @@ def describe_duration(value: timedelta) -> str:
 
 
 def describe_rate(rate: float) -> str:
-    return f"{rate:g} segment{'' if rate == 1 else 's'}/s"
+    """ "1 text part a second": the rate limit counts SMS segments, which the owner sees as
+    text parts (Settings names the rate limit so)."""
+    return f"{rate:g} text part{'' if rate == 1 else 's'} a second"
 
 
 def _hours(window: Window) -> str:

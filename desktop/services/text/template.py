@@ -119,12 +119,12 @@ def _parse_field(
     name = _canonical_name(name_text)
     shown = shorten(" ".join(raw.split()), 40)  # one line, bounded, for the message
     if not name:
-        problems.append(f"Empty merge field {shown} at position {position + 1}: sent as typed.")
+        problems.append(f"Empty merge field {shown} at character {position + 1}: sent as typed.")
         return raw
     known = name in KNOWN_FIELDS or name in custom
     if not known:
         problems.append(
-            f"Unknown merge field {shown} at position {position + 1}: it is sent as typed. "
+            f"Unknown merge field {shown}: it is sent as typed. "
             f"Known fields: {', '.join(known_fields(custom))}."
         )
     return _Field(name=name, fallback=fallback.strip(), raw=raw, known=known)
@@ -157,15 +157,17 @@ def parse_template(template: str, custom: frozenset[str] = NO_CUSTOM_FIELDS) -> 
             literal.append(ch)
             i = j + 2
         elif ch == "}":
-            problems.append(f"Stray '}}' at position {j + 1}: write '}}}}' for a literal brace.")
+            problems.append(f"Stray '}}' at character {j + 1}: write '}}}}' for a literal brace.")
             literal.append(ch)
             i = j + 1
         else:
             close = template.find("}", j + 1)
             reopen = template.find("{", j + 1)
             if close == -1 or (reopen != -1 and reopen < close):
+                typed = template[j : reopen if reopen != -1 else n]
+                shown = shorten(" ".join(typed.split()), 30)  # the field as typed, cut
                 problems.append(
-                    f"Unclosed '{{' at position {j + 1}: close the field with '}}' "
+                    f"Unclosed merge field “{shown}” at character {j + 1}: close it with '}}' "
                     f"or write '{{{{' for a literal brace."
                 )
                 literal.append(ch)

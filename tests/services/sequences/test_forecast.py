@@ -51,12 +51,12 @@ def test_the_issue_example_sentence() -> None:
         start=start,
         display_tz=NY,
     )
-    # 2 000 messages of 2 segments at 1 segment/s: the last starts 3 998 s after the first.
+    # 2 000 messages of 2 text parts at 1 a second: the last starts 3 998 s after the first.
     assert result.messages == 2000
     assert result.duration == timedelta(seconds=3998)
     assert result.sentence == (
         "The last of 2 000 messages should go out on Thu 27 Nov at 10:40 (about 1 h 7 min), "
-        "sending at 1 segment/s between 08:00 and 21:00 in each lead's time zone."
+        "sending at 1 text part a second between 08:00 and 21:00 in each lead's time zone."
     )
 
 
@@ -106,7 +106,7 @@ def test_quiet_hours_off_and_long_bodies() -> None:
         {(UTC,): 500}, [3], NO_DELAY, rate=2.5, window=None, start=start, display_tz=UTC
     )
     assert result.duration == timedelta(seconds=499 * 3 / 2.5)
-    assert "2.5 segments/s at any hour" in result.sentence
+    assert "2.5 text parts a second at any hour" in result.sentence
 
 
 def test_nothing_to_send_and_a_hopeless_rate() -> None:

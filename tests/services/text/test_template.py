@@ -71,6 +71,8 @@ def test_unknown_fields_are_reported_and_left_in_place() -> None:
     assert template.unknown_fields == ("nick_name", "promo_code")
     assert len(template.problems) == 2
     assert "{nick_name|pal}" in template.problems[0] and "first_name" in template.problems[0]
+    # The field is quoted as typed: that says where it is, without "at position 4".
+    assert template.problems[0].startswith("Unknown merge field {nick_name|pal}: it is sent")
     assert template.render({"nick_name": "Al"}) == "Hi {nick_name|pal}, code {Promo Code}."
 
 
@@ -85,10 +87,10 @@ def test_escaped_braces() -> None:
 @pytest.mark.parametrize(
     ("text", "rendered", "problem"),
     [
-        ("Hi {first_name", "Hi {first_name", "Unclosed '{' at position 4"),
-        ("{ {first_name}", "{ Ann", "Unclosed '{' at position 1"),
-        ("Hi }", "Hi }", "Stray '}' at position 4"),
-        ("a {} b", "a {} b", "Empty merge field {}"),
+        ("Hi {first_name", "Hi {first_name", "Unclosed merge field “{first_name” at character 4"),
+        ("{ {first_name}", "{ Ann", "Unclosed merge field “{” at character 1"),
+        ("Hi }", "Hi }", "Stray '}' at character 4"),
+        ("a {} b", "a {} b", "Empty merge field {} at character 3"),
         ("a {|x} b", "a {|x} b", "Empty merge field {|x}"),
         ("{", "{", "Unclosed"),
     ],
@@ -98,6 +100,7 @@ def test_bad_braces_are_problems_not_exceptions(text: str, rendered: str, proble
     assert len(template.problems) == 1
     assert problem in template.problems[0]
     assert template.problems[0].endswith(".")
+    assert "position" not in template.problems[0]  # the owner counts characters
     assert template.render({"first_name": "Ann"}) == rendered
 
 

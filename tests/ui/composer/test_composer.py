@@ -134,7 +134,7 @@ def test_preview_cost_and_forecast_follow_the_leads(qtbot, composer, services) -
     panel = composer.check_panel
     assert panel.cost.text() == "Estimated cost: $0.04 (5 text parts at $0.0079 each)."
     assert panel.forecast.text().startswith("The last of 5 messages should go out on ")
-    assert "1 segment/s between 08:00 and 21:00" in panel.forecast.text()
+    assert "1 text part a second between 08:00 and 21:00" in panel.forecast.text()
     # Sent now: the first goes out at once inside quiet hours' window in Los Angeles, else
     # when it next opens there; then one a second.
     config = services.ctx.settings.config()

@@ -166,9 +166,9 @@ def test_no_jargon_in_the_sender_error_and_the_preview(qtbot, composer, services
     assert caption is not None and bubble is not None
     words = caption.widget().text()  # type: ignore[union-attr]
     assert words == "Step 1 · 1 text part · special characters"
-    # The forecast's sentence comes from services/sequences/forecast.py ("1 segment/s"),
-    # outside the composer: its words are left to that module.
-    skipped = {"bubble", "checkForecast"}
+    # The forecast's sentence (services/sequences/forecast.py) is checked too: "1 text
+    # part a second", not "1 segment/s".
+    skipped = {"bubble"}
     shown = " ".join(
         w.text()
         for w in composer.findChildren(QLabel)
@@ -176,3 +176,16 @@ def test_no_jargon_in_the_sender_error_and_the_preview(qtbot, composer, services
     )
     for jargon in ("UCS-2", "GSM-7", "E.164", "segment"):
         assert jargon not in shown, jargon
+
+
+def test_a_bad_merge_field_is_placed_in_characters(qtbot, composer, services) -> None:
+    """The owner never reads "at position 4": the field is quoted as typed, at character N."""
+    add_leads(services.ctx, 1)
+    composer.steps[0].set_body("Hi {first_name, see you soon! Reply STOP to opt out.")
+    settle(qtbot, composer)
+    under_step = composer.steps[0].problems.text()
+    assert under_step.startswith("Unclosed merge field “{first_name, see you soon! Re…”")
+    assert "at character 4" in under_step
+    blocking = composer.check_panel.problems.text()
+    assert "Unclosed merge field" in blocking and "at character 4" in blocking
+    assert "position" not in under_step + blocking
