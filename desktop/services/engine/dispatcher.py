@@ -161,6 +161,10 @@ class Dispatcher:
                 )
                 .order_by(Message.scheduled_for, Message.id)
                 .limit(BATCH)
+                # PostgreSQL: rows another transaction holds (a cancel, a poll, another
+                # engine's pick during a lease takeover) are passed over, never waited on;
+                # the claim below decides each message. SQLite writes one at a time anyway.
+                .with_for_update(of=Message, skip_locked=True)
             ).all()
             # Why each lead gets no more texts, for its history: deleted wins, as in
             # builder.choose_recipients.
