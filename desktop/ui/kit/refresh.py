@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, SignalInstance
 
+from desktop.ui.kit.lifetime import while_alive
 from desktop.ui.kit.tasks import TaskRunner
 
 ALL = None  # request everything, not just some ids
@@ -91,7 +92,13 @@ class Refresher(QObject):
             return
         ids = None if self._pending is None else frozenset(self._pending)
         self._pending, self._wanted, self._in_flight = set(), False, True
-        self._tasks.run(lambda: self._fetch(ids), self._done, self._failed)
+        fetch = self._fetch
+        # The result may come back after this refresher's screen was deleted without
+        # stop() (its window went, taking its child dialogs along): it is dropped then,
+        # as `apply` would touch the screen's deleted models.
+        self._tasks.run(
+            lambda: fetch(ids), while_alive(self, self._done), while_alive(self, self._failed)
+        )
 
     def _done(self, result: Any) -> None:
         self._in_flight = False

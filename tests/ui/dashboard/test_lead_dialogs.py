@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import csv
 import sqlite3
+import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import Qt, QThreadPool
+from PySide6.QtWidgets import QWidget
 from sqlalchemy.exc import OperationalError
 
 from desktop.services.reports import history
@@ -17,6 +21,7 @@ from desktop.services.twilio import error_catalog
 from desktop.ui.dashboard.lead_list_dialog import LeadListDialog
 from desktop.ui.dashboard.lead_list_model import LEAD
 from desktop.ui.kit.notify import Notifier
+from desktop.ui.kit.tasks import TaskRunner
 from desktop.ui.kit.tooltips import plain_text
 from desktop.ui.leads.history_dialog import LeadHistoryDialog, show_lead_history
 from desktop.ui.leads.history_model import STATUS
@@ -150,3 +155,23 @@ def test_a_database_error_is_a_sentence(
         dialog.show()
     assert failed.args[0] == "The database file is damaged."  # no backup beside it to name
     assert "damaged" in dialog.empty.text() and "Traceback" not in dialog.empty.text()
+
+
+def test_a_list_deleted_with_its_window_drops_the_late_rows(
+    qtbot, pop_services, populated: Populated
+) -> None:
+    """The window goes (and its child dialogs with it, without done()) while the list's
+    query is still running: its rows arrive for a deleted LeadListModel and are dropped."""
+    pool = QThreadPool()
+    pool.setMaxThreadCount(1)
+    tasks = TaskRunner(pool=pool)
+    services = replace(pop_services, tasks=tasks)
+    release = threading.Event()
+    tasks.run(lambda: release.wait(5))  # the one thread is busy: the list's query waits
+    window = QWidget()
+    dialog = LeadListDialog(services, populated.sent_id, "Spring sale", Bucket.ERROR, window)
+    dialog.refresher.request_now()
+    assert dialog.refresher.busy and tasks.pending == 2
+    shiboken6.delete(window)
+    release.set()
+    qtbot.waitUntil(lambda: tasks.pending == 0, timeout=5000)  # delivered, and dropped
