@@ -33,16 +33,20 @@ from desktop.services.sequences.draft_check import (
     check_draft,
     load_basics,
 )
+from desktop.services.sequences.duplicate import DraftCopy, copy_of
 from desktop.services.sequences.forecast import describe_moment, group_digits
 from desktop.ui.composer.check_panel import CheckPanel
 from desktop.ui.composer.draft_guard import DraftGuard
 from desktop.ui.composer.footer import Footer, fit_to_screen
 from desktop.ui.composer.panels import PreviewPanel, RecipientsBox, ScheduleBox
+from desktop.ui.composer.prefill import fill_from_copy
+from desktop.ui.composer.send_to_me import SendToMe
 from desktop.ui.composer.step_editor import StepEditor
 from desktop.ui.composer.step_list import StepList
+from desktop.ui.composer.template_menu import TemplateMenu, template_button
 from desktop.ui.composer.wording import Recipients
 from desktop.ui.kit.appstate import AppServices
-from desktop.ui.kit.form_style import FORM_STYLE
+from desktop.ui.kit.form_style import FORM_STYLE, restyle
 from desktop.ui.kit.lifetime import run_for
 
 CHECK_DELAY_MS = 400  # wait for a pause in typing before reading every selected lead
@@ -52,6 +56,8 @@ SIDE_WIDTH = (320, 420)  # the preview and "Before you start": narrower on a sma
 class ComposerDialog(QDialog):
     sequenceCreated = Signal(int)
     checkFinished = Signal()  # a check of the current draft arrived (tests, status bars)
+    copyLoaded = Signal()  # the draft was filled from a sequence (Duplicate)
+    reported = Signal(str)  # a note shown at the bottom (a template saved, a test sent)
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +72,8 @@ class ComposerDialog(QDialog):
         self._creating = False
         self.created: builder.CreateResult | None = None
         self.import_wizard: QWizard | None = None
+        self.stop_on_reply = True  # a copy keeps its original's choice
+        self.template_menus: list[TemplateMenu] = []  # one per step, in creation order
 
         # Local time of the services' clock, as everything the user sees.
         opened = services.ctx.now().astimezone()
@@ -80,7 +88,16 @@ class ComposerDialog(QDialog):
         self.check_panel = CheckPanel()
 
         self.step_list = StepList()
+        self.step_list.stepAdded.connect(self._add_templates)
         self.add_step_button = self.step_list.add_button
+        self.send_to_me = SendToMe(
+            services,
+            lambda: [step.body for step in self.draft().steps],
+            self._preview_lead_id,
+            self,
+        )
+        self.send_test_button = self.send_to_me.button
+        self.send_to_me.reported.connect(self.report)
 
         self.footer = Footer()
         self.error_label = self.footer.error_label
@@ -107,6 +124,7 @@ class ComposerDialog(QDialog):
         right = QVBoxLayout(right_widget)
         right.setContentsMargins(0, 0, 0, 0)
         right.addWidget(preview_scroll, 1)
+        right.addWidget(self.send_test_button)
         right.addWidget(self.check_panel)
         columns = QHBoxLayout()
         columns.addLayout(left, 2)
@@ -157,6 +175,7 @@ class ComposerDialog(QDialog):
             who.all_radio,
             who.tag_radio,
             who.tag_combo,
+            who.ids_radio,
             who.import_button,
             when.sender_edit,
             when.now_radio,
@@ -167,6 +186,7 @@ class ComposerDialog(QDialog):
         chain.extend(
             [
                 self.preview.lead_combo,
+                self.send_test_button,
                 self.check_panel.accept_box,
                 self.cancel_button,
                 self.start_button,
@@ -174,6 +194,34 @@ class ComposerDialog(QDialog):
         )
         for before, after in itertools.pairwise(chain):
             QWidget.setTabOrder(before, after)
+
+    def _add_templates(self, editor: StepEditor) -> None:
+        """Each step's "Templates" menu: insert a saved message, or save the step's text."""
+        menu = TemplateMenu(self.services, editor.body, editor.insert_field, self.report, editor)
+        editor.add_tool(template_button(menu, "Tem&plates"))
+        self.template_menus.append(menu)
+
+    def report(self, text: str, error: bool = False) -> None:
+        """A note in the bottom line: red for a problem, grey for news."""
+        restyle(self.error_label, "fieldError" if error else "hint")
+        self.error_label.setText(text)
+        self.reported.emit(text)
+
+    def _preview_lead_id(self) -> int | None:
+        lead = self.preview.current()
+        return lead.id if lead is not None else None
+
+    def load_copy(self, sequence_id: int) -> None:
+        """Fill the draft from sequence `sequence_id` (read on the task pool): Duplicate."""
+        ctx = self.services.ctx
+
+        def loaded(copy: DraftCopy) -> None:
+            fill_from_copy(self, copy)
+            self.copyLoaded.emit()
+
+        run_for(
+            self, self.services.tasks, lambda: copy_of(ctx, sequence_id), loaded, self._show_error
+        )
 
     def draft(self) -> Draft:
         return Draft(
@@ -315,6 +363,7 @@ class ComposerDialog(QDialog):
         name = self.name_edit.text()
         sender = self.schedule_box.sender_text()
         accept = self.check_panel.warnings_accepted()
+        stop_on_reply = self.stop_on_reply
         ctx = self.services.ctx
         self._set_creating(True, f"Preparing {group_digits(check.messages)} messages…")
 
@@ -326,6 +375,7 @@ class ComposerDialog(QDialog):
                 draft.selection,
                 sender=sender or None,
                 start_at=draft.start_at,
+                stop_on_reply=stop_on_reply,
                 accept_warnings=accept,
             )
 
@@ -358,7 +408,7 @@ class ComposerDialog(QDialog):
         self._show_error(message)
 
     def _show_error(self, message: str) -> None:
-        self.error_label.setText(message)
+        self.report(message, True)
 
     def reject(self) -> None:
         if self._creating:

@@ -68,9 +68,15 @@ class RecipientsBox(QGroupBox):
         self.tag_combo.setObjectName("tagCombo")
         self.tag_combo.setEnabled(False)
         self.tag_combo.setMinimumContentsLength(14)
+        # Only for a copy of a sequence sent to chosen leads (an import): the same leads.
+        self.ids_radio = QRadioButton()
+        self.ids_radio.setObjectName("sameLeadsRadio")
+        self.ids_radio.hide()
+        self._ids: tuple[int, ...] = ()
         group = QButtonGroup(self)
         group.addButton(self.all_radio)
         group.addButton(self.tag_radio)
+        group.addButton(self.ids_radio)
         self.import_button = QPushButton("&Import a CSV file…")
         self.import_button.setToolTip("Add leads from a spreadsheet and send to exactly them")
         self.summary = _label("hint")
@@ -82,11 +88,13 @@ class RecipientsBox(QGroupBox):
         layout = QVBoxLayout(self)
         layout.addWidget(self.all_radio)
         layout.addLayout(tag_row)
+        layout.addWidget(self.ids_radio)
         layout.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(self.summary)
 
         self.tag_radio.toggled.connect(self.tag_combo.setEnabled)
         self.tag_radio.toggled.connect(lambda _: self.changed.emit())
+        self.ids_radio.toggled.connect(lambda _: self.changed.emit())
         self.tag_combo.currentIndexChanged.connect(self._tag_changed)
         self.import_button.clicked.connect(self.importRequested)
 
@@ -119,12 +127,23 @@ class RecipientsBox(QGroupBox):
         self.tag_radio.setChecked(True)
         self.changed.emit()
 
+    def select_ids(self, ids: tuple[int, ...]) -> None:
+        """The same chosen leads as the sequence this draft copies (an imported list)."""
+        self._ids = tuple(ids)
+        self.ids_radio.setText(f"The same {group_digits(len(self._ids))} chosen leads")
+        self.ids_radio.setToolTip("The leads the copied sequence was sent to (an import)")
+        self.ids_radio.show()
+        self.ids_radio.setChecked(True)
+        self.changed.emit()
+
     def show_recipients(self, who: Recipients) -> None:
         """The same sentence as "Before you start" says (one computation, one wording)."""
         self.summary.setText(who.sentence() + ".")
         self.summary.setToolTip(wrapped_tooltip(who.tooltip()) or "")
 
     def selection(self) -> LeadSelection:
+        if self.ids_radio.isChecked():
+            return LeadSelection(ids=self._ids)
         tag = self.tag_combo.currentData()
         if self.tag_radio.isChecked() and tag:
             return LeadSelection(tag=str(tag))

@@ -138,17 +138,18 @@ class StepEditor(QFrame):
         head.addStretch(1)
         for button in (self.up_button, self.down_button, self.remove_button):
             head.addWidget(button)
-        tools = QHBoxLayout()
-        tools.addWidget(self.field_button)
-        tools.addStretch(1)
-        tools.addWidget(self.counter)
+        self.tools = QHBoxLayout()
+        self.tools.addWidget(self.field_button)
+        self.extra_tools: list[QWidget] = []  # beside the field menu (templates)
+        self.tools.addStretch(1)
+        self.tools.addWidget(self.counter)
         media = QHBoxLayout()
         media.addWidget(media_label)
         media.addWidget(self.media_edit, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(head)
         layout.addWidget(self.body_edit)
-        layout.addLayout(tools)
+        layout.addLayout(self.tools)
         layout.addWidget(self.counter_note)  # its own line: the window may be 1024 wide
         layout.addWidget(self.hint)
         layout.addLayout(media)
@@ -203,6 +204,7 @@ class StepEditor(QFrame):
             self.delay_unit,
             self.body_edit,
             self.field_button,
+            *self.extra_tools,
             self.media_edit,
             self.up_button,
             self.down_button,
@@ -223,6 +225,11 @@ class StepEditor(QFrame):
         self._values = values
         self._values_for = name
         self._refresh()
+
+    def add_tool(self, widget: QWidget) -> None:
+        """Another tool beside "Insert field", in the Tab order after it."""
+        self.extra_tools.append(widget)
+        self.tools.insertWidget(len(self.extra_tools), widget)
 
     def insert_field(self, token: str) -> None:
         self.body_edit.insertPlainText(token)

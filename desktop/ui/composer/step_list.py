@@ -14,6 +14,7 @@ from desktop.ui.composer.step_editor import StepEditor
 class StepList(QGroupBox):
     changed = Signal()  # a text, a delay, or the list itself changed
     structureChanged = Signal()  # a step was added, removed or moved
+    stepAdded = Signal(object)  # the new StepEditor, before the list says it changed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("3. Messages", parent)
@@ -44,6 +45,7 @@ class StepList(QGroupBox):
         editor.moveDownRequested.connect(lambda: self.move_step(editor, +1))
         editor.removeRequested.connect(lambda: self.remove_step(editor))
         self.editors.append(editor)
+        self.stepAdded.emit(editor)
         self._layout.addWidget(editor)
         editor.show()  # a child added to a shown dialog is otherwise shown only later
         self._renumber()
