@@ -1,13 +1,19 @@
 """Render the README screenshots: main window, lead list, lead history and composer.
 
 Run under a virtual display:  xvfb-run -a .venv/bin/python scripts/screenshots.py
-Uses a throw-away demo database and the demo sandbox with quicker timings, waits until the
-demo sequence has messages in several buckets, then grabs each screen at 1280x800 (dialogs at
-their own size) into docs/screenshots/.
+Options: --out DIR (default docs/screenshots), --size WxH (repeatable; default 1280x800 and
+1024x700). The first size gets the README's names (main-window.png ...), the others a size
+suffix (main-window-1024x700.png ...).
+
+Uses a throw-away demo database and the live demo (the sending service against the carrier
+sandbox, with quicker durations), waits until the running demo sequence has messages in
+several buckets, then grabs each screen at each size: the window at that size, dialogs at
+their own size but never larger than it (as on a screen of that size).
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -23,23 +29,18 @@ from PySide6.QtCore import QEventLoop  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget  # noqa: E402
 
 from desktop.app import build_app  # noqa: E402
-from desktop.sandbox import SandboxConfig  # noqa: E402
 from desktop.services import demo  # noqa: E402
 from desktop.services.core.context import Context  # noqa: E402
 from desktop.services.status.vocabulary import Bucket  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
-SIZE = (1280, 800)
-# Quicker than the demo: every bucket fills in well under a minute.
-SANDBOX = SandboxConfig(
-    seed=2026,
-    accepted_to_queued=(0.1, 0.4),
-    queued_to_sending=(0.1, 0.6),
-    sending_to_sent=(0.1, 0.6),
-    sent_to_final=(1.0, 4.0),
-    reply_delay=(0.5, 2.0),
-)
+SIZES = ("1280x800", "1024x700")
+# Quicker than the demo: Delivery unknown fills within the wait below.
 FAST_DEMO = {"rate_limit": "6", "poll_interval": "1s", "delivery_unknown_after": "12s"}
+# The buckets the running sequence must show before the shots (the demo's scripted leads
+# give it 4 errors: 30008, 30003 and Twilio's two refused magic numbers).
+WANTED = (Bucket.ERROR, Bucket.SENT, Bucket.DELIVERY_UNKNOWN, Bucket.IN_QUEUE)
+WANTED_ERRORS = 4
 
 
 def spin_until(condition: Callable[[], bool], timeout: float, what: str) -> None:
@@ -58,12 +59,45 @@ def settle(seconds: float = 0.5) -> None:
     spin_until(lambda: time.monotonic() > end, seconds + 5, "the screen to settle")
 
 
-def save(widget: QWidget, name: str) -> Path:
-    settle()
-    path = OUT / name
-    widget.grab().save(str(path))
-    print(f"wrote {path.relative_to(ROOT)} ({widget.width()}x{widget.height()})")
-    return path
+def parse_size(text: str) -> tuple[int, int]:
+    try:
+        width, height = (int(part) for part in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a size is WIDTHxHEIGHT, not {text!r}") from None
+    return width, height
+
+
+def fit(widget: QWidget, size: tuple[int, int]) -> None:
+    """A dialog at its own size, cut to the screen size being shown (not below its
+    minimum: a dialog that cannot fit shows as larger than the window, which is news)."""
+    width = min(widget.width(), size[0])
+    height = min(widget.height(), size[1])
+    widget.resize(width, height)
+
+
+class Shots:
+    def __init__(self, out: Path, size: tuple[int, int], primary: bool) -> None:
+        self.out = out
+        self.size = size
+        self.suffix = "" if primary else f"-{size[0]}x{size[1]}"
+        self.written: list[Path] = []
+
+    def save(self, widget: QWidget, stem: str) -> Path:
+        settle()
+        path = self.out / f"{stem}{self.suffix}.png"
+        widget.grab().save(str(path))
+        shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
+        width, height = widget.width(), widget.height()
+        print(f"wrote {shown} ({width}x{height})", flush=True)
+        if width > self.size[0] or height > self.size[1]:
+            print(
+                f"screenshots: {stem} is {width}x{height}, larger than {self.size[0]}x"
+                f"{self.size[1]}: it does not fit a screen of that size",
+                file=sys.stderr,
+                flush=True,
+            )
+        self.written.append(path)
+        return path
 
 
 def fill_draft(composer: QWidget) -> None:
@@ -81,58 +115,78 @@ def fill_draft(composer: QWidget) -> None:
         )
 
 
-def main() -> int:
-    OUT.mkdir(parents=True, exist_ok=True)
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=OUT, help="where the PNGs go")
+    parser.add_argument("--size", type=parse_size, action="append", help="WIDTHxHEIGHT, repeatable")
+    args = parser.parse_args(argv)
+    sizes: list[tuple[int, int]] = args.size or [parse_size(s) for s in SIZES]
+    out: Path = args.out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+
     folder = Path(tempfile.mkdtemp(prefix="textdesk-shots-"))
     db_url = f"sqlite:///{folder / 'textdesk-demo.db'}"
     ctx = Context.open(db_url, demo=True)
-    demo.seed_demo(ctx)
+    seeded = demo.seed_demo(ctx)
+    assert seeded is not None, "a fresh database is always seeded"
     ctx.settings.set_many(FAST_DEMO)
     ctx.close()
+    running_id = seeded.sequence_ids[-1]  # the one the demo sends live, created last
 
     qt_app = QApplication([sys.argv[0]])
     qt_app.setApplicationName("TextDesk")
-    app = build_app(db_url, demo=True, sandbox_config=SANDBOX)
+    app = build_app(db_url, demo=True)
     window = app.window
-    window.resize(*SIZE)
+    window.resize(*min(sizes, key=lambda s: s[0] * s[1]))
     window.show()
     try:
         bulk = window.bulk_sequences
-        spin_until(lambda: bulk.model.rowCount() == 3, 30, "the demo sequences")
-        running = bulk.model.summary(bulk.model.row_of(3))
+        assert bulk is not None, "the Bulk Sequences widget is part of the default dashboard"
+        spin_until(
+            lambda: all(bulk.model.row_of(i) is not None for i in seeded.sequence_ids),
+            60,
+            f"the {len(seeded.sequence_ids)} demo sequences",
+        )
 
         def filled() -> bool:
-            nonlocal running
-            running = bulk.model.summary(bulk.model.row_of(3))
-            counts = running.counts
-            wanted = (Bucket.ERROR, Bucket.SENT, Bucket.DELIVERY_UNKNOWN, Bucket.IN_QUEUE)
-            return all(counts[b] > 0 for b in wanted) and counts[Bucket.ERROR] >= 4
+            row = bulk.model.row_of(running_id)
+            if row is None:
+                return False
+            counts = bulk.model.summary(row).counts
+            return all(counts[b] > 0 for b in WANTED) and counts[Bucket.ERROR] >= WANTED_ERRORS
 
-        spin_until(filled, 120, "counts in several buckets")
-        window.refresh_all()
-        settle(3.0)
-        save(window, "main-window.png")
+        spin_until(filled, 150, "counts in several buckets")
+        # Smallest first: the window starts at the smallest size, as it would on that screen.
+        for size in sorted(sizes, key=lambda s: s[0] * s[1]):
+            shots = Shots(out, size, primary=size == sizes[0])
+            window.resize(*size)
+            window.refresh_all()
+            settle(3.0)
+            shots.save(window, "main-window")
 
-        lead_list = bulk.open_lead_list(running, Bucket.ERROR)
-        spin_until(lambda: lead_list.model.rowCount() > 0, 20, "the lead list")
-        save(lead_list, "lead-list.png")
+            row = bulk.model.row_of(running_id)
+            assert row is not None
+            lead_list = bulk.open_lead_list(bulk.model.summary(row), Bucket.ERROR)
+            spin_until(lambda d=lead_list: d.model.rowCount() > 0, 20, "the lead list")
+            fit(lead_list, size)
+            shots.save(lead_list, "lead-list")
 
-        rows = lead_list.model.rows
-        chosen = next((r for r in rows if r.error_code == 30008), rows[0])
-        history = lead_list.open_history(chosen.lead_id)
-        spin_until(lambda: history.history is not None, 20, "the lead history")
-        save(history, "lead-history.png")
-        history.close()
-        lead_list.close()
+            rows = lead_list.model.rows
+            chosen = next((r for r in rows if r.error_code == 30008), rows[0])
+            history = lead_list.open_history(chosen.lead_id)
+            spin_until(lambda d=history: d.history is not None, 20, "the lead history")
+            fit(history, size)
+            shots.save(history, "lead-history")
+            history.close()
+            lead_list.close()
 
-        if (ROOT / "desktop" / "ui" / "composer.py").exists():
             composer = window.open_composer()
-            if composer is not None:
-                fill_draft(composer)
-                composer.resize(max(composer.width(), 1000), max(composer.height(), 720))
-                settle(2.0)
-                save(composer, "composer.png")
-                composer.close()
+            fill_draft(composer)
+            fit(composer, size)
+            settle(2.0)
+            shots.save(composer, "composer")
+            composer.close()  # by the program: a typed draft does not ask
+            settle()
     finally:
         app.shutdown()
     return 0
