@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget  
 from desktop.app import build_app  # noqa: E402
 from desktop.services import demo  # noqa: E402
 from desktop.services.core.context import Context  # noqa: E402
+from desktop.services.engine.service_control import stop_service  # noqa: E402
 from desktop.services.status.vocabulary import Bucket  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -189,6 +190,15 @@ def main(argv: list[str] | None = None) -> int:
             settle()
     finally:
         app.shutdown()
+        # Closing the window never stops sending: the throw-away database's service would
+        # run on with nothing to show for it.
+        ctx = Context.open(db_url, demo=True)
+        try:
+            stopped, sentence = stop_service(ctx)
+        finally:
+            ctx.close()
+        if not stopped:
+            print(f"screenshots: {sentence}", file=sys.stderr)
     return 0
 
 
