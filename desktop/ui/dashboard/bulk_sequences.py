@@ -53,6 +53,7 @@ EMPTY_TEXT = (
 
 class BulkSequencesWidget(QWidget):
     newSequenceRequested = Signal()
+    duplicateRequested = Signal(int)  # a sequence id: open the composer filled from it
     leadListOpened = Signal(object)  # the LeadListDialog, once shown
     refreshed = Signal()
 
@@ -105,6 +106,7 @@ class BulkSequencesWidget(QWidget):
         )
         self.sequence_actions.changed.connect(self.refresh_ids)
         self.sequence_actions.removed.connect(lambda _id: self.refresh())
+        self.sequence_actions.duplicateRequested.connect(self.duplicateRequested)
         self.addActions(self.sequence_actions.actions)  # shortcuts while focus is in here
         self.toolbar = self._build_toolbar()
         layout.insertWidget(0, self.toolbar)
@@ -182,6 +184,8 @@ class BulkSequencesWidget(QWidget):
         toolbar.addActions([actions.pause_action, actions.resume_action, actions.cancel_action])
         toolbar.addSeparator()
         toolbar.addActions([actions.export_action, actions.resend_action])
+        toolbar.addSeparator()
+        toolbar.addAction(actions.duplicate_action)
         failed_separator = toolbar.addSeparator()
         toolbar.addActions([actions.delete_action, actions.retry_action])
         # Delete and Retry show only for a sequence whose preparation failed; so does the
@@ -306,7 +310,7 @@ class BulkSequencesWidget(QWidget):
         self.sequence_actions.update_enabled()
         menu = QMenu(self)
         for i, action in enumerate(self.sequence_actions.actions):
-            if i in (3, 4, 5):
+            if i in (3, 4, 5, 7):
                 menu.addSeparator()
             menu.addAction(action)
         menu.exec(self.table.viewport().mapToGlobal(pos))

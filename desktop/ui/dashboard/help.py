@@ -46,7 +46,8 @@ def help_html(registry: list[DashboardWidgetSpec]) -> str:
             meaning += f" (The info bubble on the Outbox column says: “{OUTBOX_INFO}”.)"
         bucket_rows.append((_pill(bucket.label, BUCKET_SWATCHES[bucket]), meaning))
     bucket_rows.append((f"<b>{DELETED_LEADS_LABEL}</b>", DELETED_LEADS_MEANING))
-    keys = [(what, SHORTCUTS[what]) for what in ("pause", "resume", "cancel", "export", "resend")]
+    named = ("pause", "resume", "cancel", "export", "resend", "duplicate")
+    keys = [(what, SHORTCUTS[what]) for what in named]
     keys.append(("delete or retry a failed preparation", f"Del / {SHORTCUTS['retry']}"))
     shortcuts = " · ".join(f"<b>{key}</b> {escape(what)}" for what, key in keys)
     meanings = _rows(

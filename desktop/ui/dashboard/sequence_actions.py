@@ -40,6 +40,7 @@ SHORTCUTS: dict[str, str] = {
     "export": "Ctrl+Shift+E",
     "resend": "Ctrl+Shift+A",
     "retry": "Ctrl+Shift+T",
+    "duplicate": "Ctrl+Shift+D",
 }
 
 
@@ -80,6 +81,7 @@ def file_name_for(summary: SequenceSummary) -> str:
 class SequenceActions(QObject):
     changed = Signal(list)  # sequence ids whose row must be refreshed
     removed = Signal(int)  # a sequence deleted: the table reloads
+    duplicateRequested = Signal(int)  # open the composer filled from this sequence
 
     def __init__(
         self,
@@ -139,6 +141,13 @@ class SequenceActions(QObject):
             SHORTCUTS["retry"],
             "Prepare this sequence's messages again, for the leads it names now",
         )
+        self.duplicate_action = self._action(
+            "D&uplicate…",
+            "Duplicate…",
+            self.duplicate,
+            SHORTCUTS["duplicate"],
+            "A new sequence with this one's steps, delays and leads, to change and start",
+        )
         self.update_enabled()
 
     def _action(
@@ -170,6 +179,7 @@ class SequenceActions(QObject):
             self.resend_action,
             self.delete_action,
             self.retry_action,
+            self.duplicate_action,
         ]
 
     def update_enabled(self) -> None:
@@ -178,6 +188,7 @@ class SequenceActions(QObject):
         self.resume_action.setEnabled(allowed(summary, SequenceAction.RESUME))
         self.cancel_action.setEnabled(allowed(summary, SequenceAction.CANCEL))
         self.export_action.setEnabled(summary is not None)
+        self.duplicate_action.setEnabled(summary is not None)
         self.resend_action.setEnabled(summary is not None and summary.counts[Bucket.ERROR] > 0)
         failed = preparation_failed(summary)
         for action in (self.delete_action, self.retry_action):
@@ -185,6 +196,11 @@ class SequenceActions(QObject):
             action.setVisible(failed)  # only such a sequence can be deleted or retried
 
     # -- the actions -----------------------------------------------------------------
+
+    def duplicate(self) -> None:
+        summary = self.current()
+        if summary is not None:
+            self.duplicateRequested.emit(summary.id)
 
     def pause(self) -> None:
         summary = self.current()

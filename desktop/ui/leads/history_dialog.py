@@ -130,6 +130,11 @@ class LeadHistoryDialog(QDialog):
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        # Answer: the lead's conversation, with the focus in its reply box.
+        self.answer_button = buttons.addButton("&Answer…", QDialogButtonBox.ButtonRole.ActionRole)
+        self.answer_button.setObjectName("answerButton")
+        self.answer_button.setToolTip("Write to this lead in their conversation")
+        self.answer_button.clicked.connect(self.answer)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 14)
         layout.setSpacing(10)
@@ -172,6 +177,7 @@ class LeadHistoryDialog(QDialog):
                 badge.deleteLater()
         if found.opted_out:
             self.flags.addWidget(_badge("Opted out", "#c62828", "#fdecea"))
+        self.answer_button.setEnabled(not found.deleted)
         if found.deleted:
             self.flags.addWidget(_badge("Deleted", "#37474f", "#e4e7e9"))
         self.model.set_entries(found.entries)
@@ -195,6 +201,15 @@ class LeadHistoryDialog(QDialog):
             self.view.selectRow(rows[-1])
             self.view.scrollTo(self.model.index(rows[-1], 0))
         self.loaded.emit()
+
+    def answer(self) -> None:
+        from desktop.ui.inbox.opening import answer_lead  # loaded when first used
+
+        found = self.history
+        name, phone = (found.name, found.phone) if found is not None else ("", "")
+        shown = answer_lead(self.services, self.lead_id, self, name=name, phone=phone)
+        if not isinstance(shown, QDialog):
+            self.accept()  # the conversation is open in the window: this dialog is done
 
     def _failed(self, sentence: str) -> None:
         if self._closed:

@@ -104,6 +104,10 @@ class SettingsDialog(QDialog):
         self.forget: dict[str, QCheckBox] = {}
         self.saving = False
         self.testing = False
+        # Auto-replies and templates belong with the messages: the window's database (the
+        # demo's in demo mode), which the main window hands in; else this dialog's.
+        self.inbox_services: AppServices | None = None
+        self.inbox_dialog: QDialog | None = None
 
         self.intro = _label("infoBox")
         self.intro.setText(
@@ -129,8 +133,15 @@ class SettingsDialog(QDialog):
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText("&Save")
         self.save_button.setEnabled(False)  # until the current values are shown
+        self.inbox_button = QPushButton("Auto-replies an&d templates…")
+        self.inbox_button.setObjectName("inboxSettingsButton")
+        self.inbox_button.setToolTip(
+            "Keywords answered by themselves (HELP, HOURS…) and saved messages"
+        )
+        self.inbox_button.setAutoDefault(False)
         bottom = QHBoxLayout()
         bottom.addWidget(self.test_button)
+        bottom.addWidget(self.inbox_button)
         bottom.addStretch(1)
         bottom.addWidget(self.buttons)
 
@@ -142,8 +153,17 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.test_button.clicked.connect(self.test_connection)
+        self.inbox_button.clicked.connect(self.open_inbox_settings)
         self.resize(980, 640)
         self._load()
+
+    def open_inbox_settings(self) -> QDialog:
+        from desktop.ui.inbox.settings_dialog import InboxSettingsDialog  # when first used
+
+        dialog = InboxSettingsDialog(self.inbox_services or self.services, self)
+        dialog.open()
+        self.inbox_dialog = dialog
+        return dialog
 
     # -- building ----------------------------------------------------------------------
 

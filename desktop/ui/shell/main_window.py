@@ -1,4 +1,5 @@
-"""The main window: dashboard and leads as docked tabs, the commands, notices, status bar.
+"""The main window: dashboard, leads and conversations as docked tabs, the commands, notices,
+status bar.
 
 It hosts screens built elsewhere (composer, leads page, settings, import wizard); the dialogs
 are imported when first opened, to keep start-up quick. Every error any screen reports
@@ -26,10 +27,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import __version__
+from desktop.services.inbox.conversations import ConversationRow
 from desktop.services.reports import exports as reports
 from desktop.ui.dashboard.bulk_sequences import BulkSequencesWidget
 from desktop.ui.dashboard.dock import DashboardDock
 from desktop.ui.dashboard.registry import DashboardWidgetSpec
+from desktop.ui.inbox.dock import ConversationsDock
+from desktop.ui.inbox.unread import notification, unread_text
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.formatting import plural
 from desktop.ui.kit.notify import Notifier
@@ -124,6 +128,9 @@ class MainWindow(QMainWindow):
         # No central widget: the docks fill the window, as the sequences table needs the width.
         self.addDockWidget(Qt.DockWidgetArea.TopDockWidgetArea, self.dashboard)
         self.tabifyDockWidget(self.dashboard, self.leads_dock)
+        self.conversations_dock = ConversationsDock(services, self, notifier=self.notifier)
+        self.conversations_page = self.conversations_dock.page
+        self.tabifyDockWidget(self.leads_dock, self.conversations_dock)
         self.dashboard.raise_()
 
         self._make_actions()
@@ -148,6 +155,7 @@ class MainWindow(QMainWindow):
                 dismissable=True,
             )
         self._connect_bulk()
+        self._connect_conversations()
 
     # -- building ------------------------------------------------------------------------
 
@@ -191,6 +199,9 @@ class MainWindow(QMainWindow):
         self.show_leads_action = self._action(
             "&Leads", lambda: self._raise_dock(self.leads_dock), "Ctrl+2"
         )
+        self.show_conversations_action = self._action(
+            "&Conversations", lambda: self._raise_dock(self.conversations_dock), "Ctrl+3"
+        )
         self.customize_action = self._action("&Customize dashboard…", self.dashboard.open_customize)
         self.help_action = self._action(
             "Dashboard and &statuses",
@@ -211,7 +222,9 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         view_menu = menu.addMenu("&View")
-        view_menu.addActions([self.show_dashboard_action, self.show_leads_action])
+        view_menu.addActions(
+            [self.show_dashboard_action, self.show_leads_action, self.show_conversations_action]
+        )
         view_menu.addSeparator()
         view_menu.addActions([self.customize_action, self.refresh_action])
         help_menu = menu.addMenu("&Help")
@@ -238,6 +251,21 @@ class MainWindow(QMainWindow):
     def _on_card(self, key: str, widget: QWidget) -> None:
         if isinstance(widget, BulkSequencesWidget):
             widget.newSequenceRequested.connect(self.open_composer)
+            widget.duplicateRequested.connect(self.open_composer)
+
+    def _connect_conversations(self) -> None:
+        page = self.conversations_page
+        page.unreadChanged.connect(self._show_unread)
+        page.newReplies.connect(self._notify_replies)
+        page.raiseRequested.connect(lambda: self._raise_dock(self.conversations_dock))
+        self.status.unreadClicked.connect(self.show_conversations_action.trigger)
+
+    def _show_unread(self, unread: int) -> None:
+        self.status.set_unread(unread_text(unread))
+        self.background.tray.set_note(unread_text(unread))
+
+    def _notify_replies(self, rows: list[ConversationRow]) -> None:
+        self.background.tray.notify(*notification(rows))
 
     def _update_notice_bar(self) -> None:
         self.notice_bar.setVisible(not self.notices.is_empty())
@@ -263,12 +291,16 @@ class MainWindow(QMainWindow):
             return
         self.dashboard.refresh_all()
         self.leads_page.refresh()
+        self.conversations_page.refresh()
         self.services.poke_engine()
 
-    def open_composer(self) -> ComposerDialog:
+    def open_composer(self, copy_of: int | None = None) -> ComposerDialog:
+        """A new sequence; with `copy_of`, filled from that sequence (Duplicate)."""
         from desktop.ui.composer.dialog import ComposerDialog
 
         dialog = ComposerDialog(self.services, self)
+        if copy_of is not None:
+            dialog.load_copy(copy_of)
         dialog.sequenceCreated.connect(self.on_sequence_created)
         dialog.open()
         self.dialogOpened.emit(dialog)
@@ -286,6 +318,7 @@ class MainWindow(QMainWindow):
         from desktop.ui.settings.dialog import SettingsDialog
 
         dialog = SettingsDialog(self.settings_services, self)
+        dialog.inbox_services = self.services  # the messages' database (the demo's in demo)
         dialog.settingsSaved.connect(self.on_settings_saved)
         dialog.open()
         self.dialogOpened.emit(dialog)
@@ -397,6 +430,7 @@ class MainWindow(QMainWindow):
         self.stopped = True
         self.dashboard.stop()
         self.leads_page.stop()
+        self.conversations_page.stop()
         self.background.tray.remove()
 
     def resizeEvent(self, event: QResizeEvent) -> None:

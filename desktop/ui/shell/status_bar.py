@@ -7,7 +7,7 @@ work (exports) shows a busy bar here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStatusBar, QWidget
 
 from desktop.ui.kit.sending_status import BACKGROUND_NOTE, Activity, Phase, SendingStatus
@@ -17,6 +17,8 @@ RUNNING, STOPPED, TROUBLE = "#34a853", "#9aa0a6", "#d93025"
 
 
 class EngineStatusBar(QStatusBar):
+    unreadClicked = Signal()  # the unread replies' link: open Conversations
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("statusBar")
@@ -58,6 +60,11 @@ class EngineStatusBar(QStatusBar):
         self.rate_label = QLabel("")
         self.rate_label.setObjectName("sendRateLabel")
         self.rate_label.setToolTip("Messages handed to Twilio per second, over the last 10 seconds")
+        self.unread_label = QLabel()
+        self.unread_label.setObjectName("unreadLabel")
+        self.unread_label.setToolTip("Replies you have not read yet: open Conversations (Ctrl+3)")
+        self.unread_label.linkActivated.connect(lambda _link: self.unreadClicked.emit())
+        self.unread_label.hide()
         engine = QWidget()
         engine_layout = QHBoxLayout(engine)
         engine_layout.setContentsMargins(4, 0, 4, 0)
@@ -67,6 +74,7 @@ class EngineStatusBar(QStatusBar):
         self._set_dot(STOPPED)
         self.addPermanentWidget(self.busy)
         for widget in (
+            self.unread_label,
             engine,
             self.background_label,
             self.queue_label,
@@ -96,6 +104,11 @@ class EngineStatusBar(QStatusBar):
         self.outbox_label.setText(f"Outbox: {status.outbox:,}" if status.outbox else "")
         sending = status.phase in (Phase.RUNNING, Phase.ELSEWHERE) and status.send_rate > 0
         self.rate_label.setText(f"{status.send_rate:.1f} msg/s" if sending else "")
+
+    def set_unread(self, text: str) -> None:
+        """ "3 unread replies" as a link to the conversations; hidden when "" (all read)."""
+        self.unread_label.setText(f'<a href="#conversations">{text}</a>' if text else "")
+        self.unread_label.setVisible(bool(text))
 
     def set_not_started(self, text: str = "Sending service not started") -> None:
         self._set_dot(STOPPED)

@@ -63,6 +63,9 @@ class SendingTray(QObject):
         self.menu.setDefaultAction(open_action)
         self.activity: Activity | None = None
         self.tooltip = "TextDesk"
+        self.status_text = "TextDesk"
+        self.note = ""  # a second line: "3 unread replies"
+        self.notified: list[tuple[str, str]] = []  # desktop notifications shown (tests)
         self.told_hidden = False
         self.removed = False
         if available is None:
@@ -80,15 +83,32 @@ class SendingTray(QObject):
         return self.icon is not None
 
     def update(self, status: SendingStatus) -> None:
-        self.tooltip = status.tray_text()
+        self.status_text = status.tray_text()
+        self._show_tooltip()
         activity = status.activity
         if self.icon is None:
             self.activity = activity
             return
-        self.icon.setToolTip(self.tooltip)
         if activity != self.activity:
             self.icon.setIcon(badged_icon(activity))
         self.activity = activity
+
+    def set_note(self, note: str) -> None:
+        """A line under the sending state in the tooltip (unread replies); "" for none."""
+        self.note = note
+        self._show_tooltip()
+
+    def _show_tooltip(self) -> None:
+        self.tooltip = f"{self.status_text}\n{self.note}" if self.note else self.status_text
+        if self.icon is not None:
+            self.icon.setToolTip(self.tooltip)
+
+    def notify(self, title: str, text: str) -> None:
+        """A desktop notification (a new reply), where the platform has a tray."""
+        if self.icon is None or self.removed:
+            return
+        self.notified.append((title, text))
+        self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information)
 
     def tell_hidden(self) -> None:
         """Once per session: the window is gone but the icon stays, and sending goes on."""

@@ -82,7 +82,7 @@ def test_the_toolbar_follows_the_selected_sequence(
     toolbar, actions = widget.toolbar, widget.sequence_actions
     assert toolbar.isVisible()
     shown = [a.iconText() for a in toolbar.actions() if a.isVisible() and not a.isSeparator()]
-    assert shown == ["Pause", "Resume", "Cancel…", "Export…", "Resend…"]
+    assert shown == ["Pause", "Resume", "Cancel…", "Export…", "Resend…", "Duplicate…"]
     keys = {a.iconText(): a.shortcut().toString() for a in actions.actions}
     assert keys == {
         "Pause": "Ctrl+Shift+P",
@@ -92,6 +92,7 @@ def test_the_toolbar_follows_the_selected_sequence(
         "Resend…": "Ctrl+Shift+A",
         "Delete…": QKeySequence(QKeySequence.StandardKey.Delete).toString(),
         "Retry": "Ctrl+Shift+T",
+        "Duplicate…": "Ctrl+Shift+D",
     }
     for action in actions.actions:  # the tooltip names the shortcut
         assert action.shortcut().toString(QKeySequence.SequenceFormat.NativeText) in (
@@ -100,10 +101,10 @@ def test_the_toolbar_follows_the_selected_sequence(
 
     widget.select_sequence(populated.later_id)  # Scheduled
     enabled = {a.iconText() for a in actions.actions if a.isEnabled()}
-    assert enabled == {"Pause", "Cancel…", "Export…"}
+    assert enabled == {"Pause", "Cancel…", "Export…", "Duplicate…"}
     widget.select_sequence(populated.sent_id)  # Done, with errors
     enabled = {a.iconText() for a in actions.actions if a.isEnabled()}
-    assert enabled == {"Export…", "Resend…"}
+    assert enabled == {"Export…", "Resend…", "Duplicate…"}
     assert not actions.delete_action.isVisible() and not actions.retry_action.isVisible()
 
 
