@@ -4,7 +4,8 @@ a blue pill. Every row has the same height, so the list lays out 10 000 rows at 
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
@@ -20,8 +21,14 @@ Index = QModelIndex | QPersistentModelIndex
 
 PADDING = (12, 7)  # horizontal, vertical
 LINE_GAP = 3
-SEPARATOR = QColor("#eceff1")
-OPTED_OUT = BUCKET_SWATCHES[Bucket.ERROR].fg
+# Made once: paint runs for every row at every scroll step.
+SEPARATOR, MUTED, LINK, WHITE = (QColor(c) for c in ("#eceff1", MUTED_COLOR, LINK_COLOR, "white"))
+OPTED_OUT = QColor(BUCKET_SWATCHES[Bucket.ERROR].fg)
+LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+CENTER = Qt.AlignmentFlag.AlignCenter
+ELIDE = Qt.TextElideMode.ElideRight
+PLAIN, HIGHLIGHTED = QPalette.ColorRole.Text, QPalette.ColorRole.HighlightedText
 
 
 def short_time(moment: datetime, *, now: datetime) -> str:
@@ -38,23 +45,61 @@ def preview_text(row: ConversationRow) -> str:
     return row.last_body if row.last_inbound else f"You: {row.last_body}"
 
 
+@dataclass(frozen=True)
+class Fonts:
+    """The row's fonts and their metrics, made once per view font (paint runs per row)."""
+
+    base: QFont
+    bold: QFont
+    small: QFont
+    small_bold: QFont
+    base_metrics: QFontMetrics
+    bold_metrics: QFontMetrics
+    small_metrics: QFontMetrics
+
+    @staticmethod
+    def of(font: QFont) -> Fonts:
+        base, bold, small = QFont(font), QFont(font), QFont(font)
+        bold.setBold(True)
+        small.setPointSizeF(max(font.pointSizeF() - 1.0, 7.0))
+        small_bold = QFont(small)
+        small_bold.setBold(True)
+        return Fonts(base, bold, small, small_bold, QFontMetrics(base), QFontMetrics(bold),
+                     QFontMetrics(small))  # fmt: skip
+
+
 class ConversationDelegate(QStyledItemDelegate):
     def __init__(self, clock: Clock, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.clock = clock
+        self._fonts: dict[str, Fonts] = {}
+        self._times: dict[tuple[datetime, date], str] = {}
 
-    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
-        base = QFont(option.font)
-        bold = QFont(base)
-        bold.setBold(True)
-        small = QFont(base)
-        small.setPointSizeF(max(base.pointSizeF() - 1.0, 7.0))
-        return base, bold, small
+    def fonts(self, font: QFont) -> Fonts:
+        key = font.key()
+        found = self._fonts.get(key)
+        if found is None:
+            found = self._fonts[key] = Fonts.of(font)
+        return found
+
+    def row_height(self, font: QFont) -> int:
+        fonts = self.fonts(font)
+        height = fonts.bold_metrics.height() + LINE_GAP + fonts.base_metrics.height()
+        return height + 2 * PADDING[1] + 1
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        base, bold, _small = self._fonts(option)
-        height = QFontMetrics(bold).height() + LINE_GAP + QFontMetrics(base).height()
-        return QSize(200, height + 2 * PADDING[1] + 1)
+        return QSize(200, self.row_height(option.font))
+
+    def _when(self, moment: datetime) -> str:
+        """The row's time, kept per (time, today) since paint asks again at every scroll."""
+        now = self.clock()
+        key = (moment, local(now).date())
+        found = self._times.get(key)
+        if found is None:
+            if len(self._times) > 20_000:
+                self._times.clear()
+            found = self._times[key] = short_time(moment, now=now)
+        return found
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         row = index.data(ROW_ROLE)
@@ -63,70 +108,62 @@ class ConversationDelegate(QStyledItemDelegate):
         widget = option.widget
         style = widget.style() if widget is not None else QApplication.style()
         style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget)
-        base, bold, small = self._fonts(option)
+        fonts = self.fonts(option.font)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
-        text_role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        text_color = option.palette.color(text_role)
-        muted = text_color if selected else QColor(MUTED_COLOR)
-        rect = option.rect.adjusted(PADDING[0], PADDING[1], -PADDING[0], -PADDING[1])
-        top_height = QFontMetrics(bold).height()
-        top = QRect(rect.left(), rect.top(), rect.width(), top_height)
-        bottom = QRect(
-            rect.left(), top.bottom() + 1 + LINE_GAP, rect.width(), QFontMetrics(base).height()
-        )
+        text_color = option.palette.color(HIGHLIGHTED if selected else PLAIN)
+        muted = text_color if selected else MUTED
+        full = option.rect
+        left, width = full.left() + PADDING[0], full.width() - 2 * PADDING[0]
+        top = QRect(left, full.top() + PADDING[1], width, fonts.bold_metrics.height())
+        bottom = QRect(left, top.bottom() + 1 + LINE_GAP, width, fonts.base_metrics.height())
         painter.save()
         # The time, right-aligned; the name takes what is left, then the number if room.
-        when = short_time(row.last_at, now=self.clock())
-        painter.setFont(small)
-        time_width = QFontMetrics(small).horizontalAdvance(when) + 2
-        painter.setPen(QColor(LINK_COLOR) if row.unread and not selected else muted)
-        painter.drawText(top, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, when)
-        name_font = bold if row.unread else base
+        when = self._when(row.last_at)
+        painter.setFont(fonts.small)
+        time_width = fonts.small_metrics.horizontalAdvance(when) + 2
+        painter.setPen(LINK if row.unread and not selected else muted)
+        painter.drawText(top, RIGHT, when)
+        name_font, name_metrics = (
+            (fonts.bold, fonts.bold_metrics) if row.unread else (fonts.base, fonts.base_metrics)
+        )
         room = top.width() - time_width - 8
         painter.setFont(name_font)
         painter.setPen(text_color)
-        name = QFontMetrics(name_font).elidedText(row.name, Qt.TextElideMode.ElideRight, room)
-        painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
-        used = QFontMetrics(name_font).horizontalAdvance(name) + 8
+        name = name_metrics.elidedText(row.name, ELIDE, room)
+        painter.drawText(top, LEFT, name)
+        used = name_metrics.horizontalAdvance(name) + 8
         extra = row.phone if row.name != row.phone else ""
         if row.opted_out:
             extra = f"{extra} · opted out" if extra else "opted out"
         if extra and used < room:
-            painter.setFont(small)
-            painter.setPen(QColor(OPTED_OUT) if row.opted_out and not selected else muted)
-            shown = QFontMetrics(small).elidedText(extra, Qt.TextElideMode.ElideRight, room - used)
-            where = top.adjusted(used, 0, 0, 0)
-            painter.drawText(
-                where, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown
-            )
+            painter.setFont(fonts.small)
+            painter.setPen(OPTED_OUT if row.opted_out and not selected else muted)
+            shown = fonts.small_metrics.elidedText(extra, ELIDE, room - used)
+            painter.drawText(top.adjusted(used, 0, 0, 0), LEFT, shown)
         # The last message, cut; the unread count as a pill at the right.
         badge_width = 0
         if row.unread:
-            badge_width = self._pill(painter, bottom, str(row.unread), small) + 8
-        painter.setFont(bold if row.unread else base)
+            badge_width = self._pill(painter, bottom, str(row.unread), fonts) + 8
+        painter.setFont(name_font)
         painter.setPen(text_color if row.unread else muted)
-        metrics = painter.fontMetrics()
         text = " ".join(preview_text(row).split())
-        shown = metrics.elidedText(text, Qt.TextElideMode.ElideRight, bottom.width() - badge_width)
-        painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
+        shown = name_metrics.elidedText(text, ELIDE, bottom.width() - badge_width)
+        painter.drawText(bottom, LEFT, shown)
         painter.setPen(SEPARATOR)
-        line_y = option.rect.bottom()
-        painter.drawLine(option.rect.left() + PADDING[0], line_y, option.rect.right(), line_y)
+        painter.drawLine(left, full.bottom(), full.right(), full.bottom())
         painter.restore()
 
     @staticmethod
-    def _pill(painter: QPainter, line: QRect, text: str, font: QFont) -> int:
-        metrics = QFontMetrics(font)
+    def _pill(painter: QPainter, line: QRect, text: str, fonts: Fonts) -> int:
+        metrics = fonts.small_metrics
         width = max(metrics.horizontalAdvance(text) + 12, metrics.height() + 4)
         height = metrics.height() + 2
         pill = QRectF(line.right() - width, line.center().y() - height / 2 + 1, width, height)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QColor(LINK_COLOR))
+        painter.setBrush(LINK)
         painter.drawRoundedRect(pill, height / 2, height / 2)
-        bold = QFont(font)
-        bold.setBold(True)
-        painter.setFont(bold)
-        painter.setPen(QColor("white"))
-        painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+        painter.setFont(fonts.small_bold)
+        painter.setPen(WHITE)
+        painter.drawText(pill, CENTER, text)
         return int(width)
