@@ -23,6 +23,7 @@ class EngineLease(Base):
     # When the owning process started (Linux /proc start time): a reused pid is not alive.
     process_started: Mapped[str] = mapped_column(String(32), default="")
     role: Mapped[str] = mapped_column(String(16), default="engine")  # worker, service, window
+    user_name: Mapped[str] = mapped_column(String(64), default="", server_default="")
     since: Mapped[datetime] = mapped_column(UTCDateTime)
     heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -22,6 +22,9 @@ class Lead(Base):
     timezone: Mapped[str] = mapped_column(String(64), default="")
     opted_out: Mapped[bool] = mapped_column(Boolean, default=False)
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who last opted it out or back in by hand ("user@desktop"); None when the lead did so
+    # by text (STOP / START).
+    opted_out_by: Mapped[str | None] = mapped_column(String(120))
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Set when a message to the number failed with an error that says the number itself cannot
     # take texts (the catalog's `dead_number`): such leads are left out of new sequences

@@ -64,6 +64,8 @@ class Message(Base):
     # The reply (inbound_messages.id) an auto-reply answers: one answer per inbound message
     # (a unique index; no foreign key, so the column could be added in place).
     answers_inbound_id: Mapped[int | None] = mapped_column()
+    # Who wrote it, for answers and test sends ("user@desktop"); None for a sequence's steps.
+    created_by: Mapped[str | None] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -84,6 +86,8 @@ class MessageEvent(Base):
     provider_status: Mapped[str | None] = mapped_column(String(20))
     error_code: Mapped[int | None] = mapped_column(Integer)
     detail: Mapped[str | None] = mapped_column(Text)
+    # The person behind the change ("user@desktop"), None when the engine or Twilio made it.
+    actor: Mapped[str | None] = mapped_column(String(120))
 
 
 class InboundMessage(Base):

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SCHEMA_HEAD = "0006"
+SCHEMA_HEAD = "0007"
 #: The oldest PostgreSQL TextDesk runs on (the oldest release its makers still support).
 OLDEST_POSTGRESQL = (13,)
 

@@ -20,6 +20,12 @@ class Sequence(Base):
     # sender) or "test" (test sends to the owner's phone): the engine sends all alike.
     kind: Mapped[str] = mapped_column(String(16), default="bulk", index=True)
     sender: Mapped[str] = mapped_column(String(64), default="")
+    # The Twilio account it was created under ("" before team mode): only engines signed in
+    # to that account send it.
+    account_sid: Mapped[str] = mapped_column(String(34), default="", server_default="")
+    # Who created and who canceled it: "user@desktop" (None on older rows).
+    created_by: Mapped[str | None] = mapped_column(String(120))
+    canceled_by: Mapped[str | None] = mapped_column(String(120))
     # A desktop.services.status.vocabulary.SequenceStatus value.
     status: Mapped[str] = mapped_column(String(20), index=True)
     start_at: Mapped[datetime] = mapped_column(UTCDateTime)

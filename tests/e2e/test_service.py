@@ -66,8 +66,10 @@ def test_start_status_stop(service_env: tuple[Context, CarrierSandbox, dict[str,
     assert started.returncode == 0 and "Started" in started.stdout, started.stderr
     status = _status(env)
     assert set(status) == {
-        "running", "pid", "host", "since", "database", "in_queue", "outbox", "problem"
+        "running", "pid", "host", "since", "database", "in_queue", "outbox", "problem",
+        "elsewhere",
     }  # fmt: skip
+    assert status["elsewhere"] == []
     assert status["running"] is True and isinstance(status["pid"], int)
     assert status["problem"] is None and "service.db" in str(status["database"])
     again = _textdesk(env, "service", "start")  # one is running: exit 0, names it

@@ -5,6 +5,7 @@ rate limit + 1, and the sequence finishes."""
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 import sys
@@ -73,7 +74,9 @@ def test_three_desktops_one_sender_one_killed(db_url: str) -> None:
         builder.StepSpec("Last day of the sale today!", delay=timedelta(seconds=2)),
     ]
     sid = builder.create_sequence(ctx, "Spring", steps, builder.LeadSelection(all=True)).sequence_id
-    with CarrierSandbox(SandboxConfig.fast(seed=13, latency=0.05, **EVERY_TEXT_DELIVERED)) as sandbox:
+    with CarrierSandbox(
+        SandboxConfig.fast(seed=13, latency=0.05, **EVERY_TEXT_DELIVERED)
+    ) as sandbox:
         env = worker_env(db_url, sandbox)
         desks = [_worker(env) for _ in range(3)]
         pids = {desk.pid for desk in desks}
@@ -99,4 +102,84 @@ def test_three_desktops_one_sender_one_killed(db_url: str) -> None:
     summary = lifecycle.get_summary(ctx, sid)
     assert summary.status == SequenceStatus.DONE
     assert summary.counts[Bucket.IN_QUEUE] == 0 and summary.counts.total == LEADS * len(steps)
+    ctx.close()
+
+
+FRONT_DESK_SENDER = "+14155550101"
+
+
+def _textdesk(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "desktop", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _lease_of_another_desktop(ctx: Context, sender: str, minutes: float) -> None:
+    """The lease a service on the desktop "front-desk" holds (another computer: its pid
+    means nothing here, only its expiry can free the sender)."""
+    now = ctx.now()
+    with ctx.db.write() as session:
+        session.merge(
+            EngineLease(
+                sender=sender,
+                owner_id="f" * 16,
+                host="front-desk",
+                pid=4321,
+                process_started="",
+                role="service",
+                user_name="anna",
+                since=now,
+                heartbeat_at=now,
+                expires_at=now + timedelta(minutes=minutes),
+            )
+        )
+
+
+@pytest.mark.slow
+def test_a_desktop_sends_its_sender_and_takes_over_when_another_goes(db_url: str) -> None:
+    ctx = Context.open(db_url)
+    fast_settings(ctx, rate_limit="20")
+    add_leads(ctx, 6)
+    step = [builder.StepSpec("Doors open at 9. Reply STOP to opt out")]
+    everyone = builder.LeadSelection(all=True)
+    with CarrierSandbox(SandboxConfig.fast(seed=21, **EVERY_TEXT_DELIVERED)) as sandbox:
+        env = worker_env(db_url, sandbox)
+        env.pop("TEXTDESK_SERVICE", None)
+        theirs = builder.create_sequence(
+            ctx, "Front desk's", step, everyone, sender=FRONT_DESK_SENDER
+        ).sequence_id
+        ours = builder.create_sequence(
+            ctx, "Ours", step, everyone, sender=sandbox.phone_number
+        ).sequence_id
+        _lease_of_another_desktop(ctx, FRONT_DESK_SENDER, minutes=5)
+        try:
+            # Another desktop holds one sender: our service still starts, for the other.
+            started = _textdesk(env, "service", "start")
+            assert started.returncode == 0 and "Started" in started.stdout, started.stderr
+            wait_until(
+                lambda: lifecycle.get_summary(ctx, ours).counts[Bucket.IN_QUEUE] == 0,
+                what="our sender's texts going out",
+            )
+            status = _textdesk(env, "service", "status", "--json")
+            assert json.loads(status.stdout)["elsewhere"] == [
+                {"sender": FRONT_DESK_SENDER, "desktop": "front-desk", "user": "anna"}
+            ]
+            assert lifecycle.get_summary(ctx, theirs).counts[Bucket.IN_QUEUE] == 6
+            assert {e.from_ for e in sandbox.ledger_snapshot()} == {sandbox.phone_number}
+            # front-desk goes away: once its lease expires, our service takes its sender over.
+            _lease_of_another_desktop(ctx, FRONT_DESK_SENDER, minutes=-1)
+            wait_until(
+                lambda: lifecycle.get_summary(ctx, theirs).counts[Bucket.IN_QUEUE] == 0,
+                timeout=60,
+                what="the takeover of the other desktop's sender",
+            )
+        finally:
+            _textdesk(env, "service", "stop")
+        ledger = sandbox.ledger_snapshot()
+    per_text = Counter((entry.to, entry.from_) for entry in ledger)
+    assert len(per_text) == 12 and set(per_text.values()) == {1}
     ctx.close()

@@ -15,12 +15,12 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 
 from desktop.models import Lead, Message, Sequence
 from desktop.services.core.context import Context
 from desktop.services.engine.account_problems import AccountProblems
-from desktop.services.engine.handoff_sql import SENDING_STATUSES
+from desktop.services.engine.handoff_sql import SENDING_STATUSES, of_account
 from desktop.services.engine.handoff_store import HandoffStore, Job
 from desktop.services.engine.leases import Leases
 from desktop.services.engine.rate_limit import RateLimiter, Stopped
@@ -114,9 +114,16 @@ class Dispatcher:
         with self.ctx.db.write_connection() as connection:
             connection.execute(
                 update(Sequence)
-                .where(Sequence.sender == "", Sequence.status.in_(SENDING_STATUSES))
+                .where(
+                    Sequence.sender == "",
+                    Sequence.status.in_(SENDING_STATUSES),
+                    self.of_my_account(),
+                )
                 .values(sender=sender)
             )
+
+    def of_my_account(self) -> ColumnElement[bool]:
+        return of_account(self.gateway.account_sid)
 
     # -- choosing what is due -------------------------------------------------------
 
@@ -158,6 +165,7 @@ class Dispatcher:
                     Message.scheduled_for <= now,
                     Sequence.status.in_(SENDING_STATUSES),
                     Sequence.sender.in_(sorted(senders)),
+                    self.of_my_account(),
                 )
                 .order_by(Message.scheduled_for, Message.id)
                 .limit(BATCH)

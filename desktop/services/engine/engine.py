@@ -20,6 +20,7 @@ from sqlalchemy import func, or_, select
 from desktop.models import Message, Sequence, SequenceCounter
 from desktop.services.core.context import Context
 from desktop.services.engine.dispatcher import Dispatcher
+from desktop.services.engine.handoff_sql import of_account
 from desktop.services.engine.leases import HEARTBEAT_EVERY, Holder, Leases, Owner
 from desktop.services.engine.leftovers import cancel_leftovers
 from desktop.services.engine.poller import Poller
@@ -51,6 +52,32 @@ class EngineStatus:
     in_queue: int
     send_rate: float  # hand-offs per second over the last 10 s
     problem: str | None
+
+
+def senders_wanted(ctx: Context, account_sid: str, default_sender: str) -> set[str]:
+    """The senders an engine signed in to `account_sid` should hold: its own default sender,
+    and those of its account's sequences still sending or tracking (Done ones are tracked a
+    while for late answers)."""
+    settings = ctx.settings
+    recent = ctx.now() - settings.get("delivery_unknown_after") - settings.get("carrier_window")
+    with ctx.db.read() as session:
+        senders = set(
+            session.scalars(
+                select(Sequence.sender)
+                .where(
+                    Sequence.sender != "",
+                    of_account(account_sid),
+                    or_(
+                        Sequence.status.not_in(
+                            [SequenceStatus.DONE.value, SequenceStatus.PREPARATION_FAILED.value]
+                        ),
+                        Sequence.done_at >= recent,
+                    ),
+                )
+                .distinct()
+            )
+        )
+    return senders | ({default_sender} if default_sender else set())
 
 
 class Engine:
@@ -122,30 +149,9 @@ class Engine:
     # -- jobs -----------------------------------------------------------------------
 
     def wanted_senders(self) -> set[str]:
-        """The senders this engine should hold: its own default sender, and those of the
-        sequences still sending or tracking (Done ones are tracked a while for late
-        answers)."""
-        settings = self.ctx.settings
-        recent = self.ctx.now() - settings.get("delivery_unknown_after")
-        recent -= settings.get("carrier_window")
-        with self.ctx.db.read() as session:
-            senders = set(
-                session.scalars(
-                    select(Sequence.sender)
-                    .where(
-                        Sequence.sender != "",
-                        or_(
-                            Sequence.status.not_in(
-                                [SequenceStatus.DONE.value, SequenceStatus.PREPARATION_FAILED.value]
-                            ),
-                            Sequence.done_at >= recent,
-                        ),
-                    )
-                    .distinct()
-                )
-            )
-        default = self.connection.default_sender
-        return senders | ({default} if default else set())
+        return senders_wanted(
+            self.ctx, self.connection.gateway.account_sid, self.connection.default_sender
+        )
 
     def take_leases(self) -> dict[str, Holder]:
         """Hold every wanted sender that is free; returns those another engine holds."""

@@ -113,3 +113,10 @@ def counters_for(bucket: Bucket) -> Update:
 HANDOFF_COUNTERS: dict[Bucket, Update] = {
     bucket: counters_for(bucket) for bucket in Bucket if bucket != Bucket.IN_QUEUE
 }
+
+
+def of_account(account_sid: str) -> ColumnElement[bool]:
+    """Sequences an engine signed in to `account_sid` may send: its account's, and those
+    that name none (demo mode, or created before team mode). Another account's sequence
+    waits for a desktop signed in to that account (it would bill the wrong account)."""
+    return or_(Sequence.account_sid == "", Sequence.account_sid == account_sid)

@@ -54,6 +54,7 @@ def record_inbound(
     if action == ReplyAction.OPT_IN:
         lead.opted_out = False
         lead.opted_out_at = None
+        lead.opted_out_by = None  # the lead, by text
         return set()
     changed = _stop_on_reply(session, lead, now)
     answered = auto_reply(

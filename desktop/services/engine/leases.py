@@ -20,6 +20,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from desktop.models import EngineLease
+from desktop.services.core.actor import user_name
 from desktop.services.core.context import Context
 from desktop.services.core.processes import process_alive, this_process
 
@@ -57,10 +58,19 @@ class Holder:
     since: datetime
     expires_at: datetime
     problem: str | None = None
+    user_name: str = ""
+
+    @property
+    def here(self) -> bool:
+        """On this computer (else another desktop of the team)."""
+        return self.host == this_process().host
 
     def describe(self) -> str:
         since = self.since.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-        return f"the {self.role} with pid {self.pid} on {self.host} (since {since})"
+        if self.here:
+            return f"the {self.role} with pid {self.pid} on {self.host} (since {since})"
+        whose = f" ({self.user_name})" if self.user_name else ""
+        return f"the desktop {self.host}{whose} (since {since})"
 
 
 def is_stale(row: EngineLease, now: datetime, host: str) -> bool:
@@ -182,6 +192,7 @@ class Leases:
             pid=owner.pid,
             process_started=owner.started,
             role=owner.role,
+            user_name=user_name()[:64],
             since=now,
             heartbeat_at=now,
             expires_at=expires,
@@ -189,7 +200,17 @@ class Leases:
 
 
 def _holder(row: EngineLease) -> Holder:
-    return Holder(row.sender, row.owner_id, row.host, row.pid, row.role, row.since, row.expires_at)
+    return Holder(
+        row.sender,
+        row.owner_id,
+        row.host,
+        row.pid,
+        row.role,
+        row.since,
+        row.expires_at,
+        row.problem,
+        row.user_name,
+    )
 
 
 def holders(ctx: Context) -> list[Holder]:

@@ -135,11 +135,14 @@ class Service:
 
     def run(self, stop: threading.Event) -> int:
         elsewhere = self._open()
-        if elsewhere:
+        assert self.engine is not None
+        if elsewhere and not self.engine.leases.held:
             self._close()
             sender, holder = sorted(elsewhere.items())[0]
             raise UserError(f"{sender} is being sent from by {holder.describe()}")
-        assert self.engine is not None
+        for sender, holder in sorted(elsewhere.items()):
+            # Team mode: another desktop sends for it; ours takes it over if that one goes.
+            log.info("%s is sent from by %s: left to it", sender, holder.describe())
         log.info("sending service started for %s", self.ctx.db.url)
         fingerprint = _fingerprint(self.ctx)
         self.engine.start()
@@ -151,7 +154,7 @@ class Service:
                     log.info("the Twilio settings changed: reconnecting")
                     self._close()
                     fingerprint = current
-                    if self._open():
+                    if self._open() and not self.engine.leases.held:
                         return EXIT_REFUSED
                     assert self.engine is not None
                     self.engine.start()

@@ -33,11 +33,17 @@ AUTOSTART_ENV = "TEXTDESK_SERVICE"  # "off": never start the service by itself (
 
 @dataclass(frozen=True)
 class ServiceState:
-    running: bool
-    holder: Holder | None  # the service, or else whichever engine holds the database
+    running: bool  # the service of this computer
+    holder: Holder | None  # that service, or else whichever engine holds the database
     database: str
     in_queue: int
     outbox: int
+    # Every live lease: in team mode, which desktop sends for which sender.
+    team: tuple[Holder, ...] = ()
+
+    def senders_elsewhere(self) -> list[Holder]:
+        """The senders another computer sends for."""
+        return [h for h in self.team if not h.here]
 
     @property
     def problem(self) -> str | None:
@@ -58,6 +64,11 @@ class ServiceState:
             "in_queue": self.in_queue,
             "outbox": self.outbox,
             "problem": self.problem,
+            # Team mode: the senders other desktops send for.
+            "elsewhere": [
+                {"sender": h.sender, "desktop": h.host, "user": h.user_name}
+                for h in self.senders_elsewhere()
+            ],
         }
 
     def describe(self) -> str:
@@ -68,6 +79,8 @@ class ServiceState:
         else:
             line = "The sending service is not running."
         line += f" In-queue: {self.in_queue}, Outbox: {self.outbox}."
+        for holder in self.senders_elsewhere():
+            line += f" {holder.sender} is sent from by {holder.describe()}."
         problem = self.holder.problem if self.holder else None
         return f"{line} Problem: {problem}" if problem else line
 
@@ -82,7 +95,9 @@ def shown_url(url: str) -> str:
 
 def service_state(ctx: Context) -> ServiceState:
     live = holders(ctx)
-    service = next((h for h in live if h.role == "service"), None)
+    # The service of this computer: another desktop's service does not send for our
+    # senders, nor can we stop it.
+    service = next((h for h in live if h.role == "service" and h.here), None)
     holder = service or (live[0] if live else None)
     with ctx.db.read() as session:
         in_queue, outbox = session.execute(
@@ -97,6 +112,7 @@ def service_state(ctx: Context) -> ServiceState:
         database=shown_url(ctx.db.url),
         in_queue=int(in_queue),
         outbox=int(outbox),
+        team=tuple(live),
     )
 
 
@@ -121,7 +137,7 @@ def start_service(ctx: Context, *, demo: bool = False) -> Started:
     """Start the service for `ctx`'s database, detached, unless an engine holds it already;
     returns once the service holds the database (or failed, with its one-line error)."""
     state = service_state(ctx)
-    if state.holder is not None:
+    if state.running or (state.holder is not None and not _senders_free(ctx, state, demo)):
         return Started(state, started=False)
     log = Path(tempfile.mkstemp(prefix="textdesk-service-", suffix=".err")[1])
     try:
@@ -152,6 +168,19 @@ def start_service(ctx: Context, *, demo: bool = False) -> Started:
         return Started(service_state(ctx), started=False, error="it did not start within 15 s")
     finally:
         log.unlink(missing_ok=True)
+
+
+def _senders_free(ctx: Context, state: ServiceState, demo: bool) -> bool:
+    """Team mode: whether a sender this desktop would send for is held by nobody (another
+    desktop holds the others). The demo is never shared."""
+    if demo:
+        return False
+    from desktop.services.core.account import account_of
+    from desktop.services.engine.engine import senders_wanted
+
+    held = {h.sender for h in state.team}
+    wanted = senders_wanted(ctx, account_of(ctx), ctx.settings.config().sender)
+    return bool(wanted - held)
 
 
 def ensure_service(ctx: Context, *, demo: bool = False) -> Started | None:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from desktop.models import InboundMessage, Lead, Message, Sequence, SequenceCounter, Step
+from desktop.services.core.actor import current_actor
 from desktop.services.core.context import Context
 from desktop.services.core.errors import NotFound, UserError
 from desktop.services.inbox.conversations import note_outbound, wrote_recently
@@ -118,8 +119,10 @@ def queue_one_off(
     kind: str = CONVERSATION,
     skip_quiet_hours: bool = False,
     answers_inbound_id: int | None = None,
+    created_by: str | None = None,
 ) -> Answer:
-    """A message due now, as a new step of the hidden sequence of `kind` and `sender`."""
+    """A message due now, as a new step of the hidden sequence of `kind` and `sender`;
+    `created_by` names the person who wrote it (None: an auto-reply)."""
     sequence = _sequence(session, kind, sender, now)
     position = session.scalar(
         select(func.coalesce(func.max(Step.position), -1) + 1).where(
@@ -140,6 +143,7 @@ def queue_one_off(
         scheduled_for=now,
         skip_quiet_hours=skip_quiet_hours,
         answers_inbound_id=answers_inbound_id,
+        created_by=created_by,
         created_at=now,
         updated_at=now,
     )
@@ -171,6 +175,7 @@ def answer(ctx: Context, lead_id: int, text: str) -> Answer:
             now,
             sender=_sender_for(session, lead, fallback),
             skip_quiet_hours=wrote_recently(session, lead.id, now),
+            created_by=current_actor(),
         )
         note_outbound(session, lead.id, body, now)
         return queued

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.models import Lead
+from desktop.services.core.actor import current_actor
 from desktop.services.core.context import Context
 from desktop.services.core.errors import NotFound, UserError
 from desktop.services.inbox.answers import TEST, Answer, merge_values, queue_one_off
@@ -58,7 +59,14 @@ def send_test(ctx: Context, bodies: list[str], preview_lead_id: int | None = Non
                 raise UserError(f"a test text can have at most {MAX_BODY_CHARS} characters")
             sent.append(
                 queue_one_off(
-                    session, owner, body, now, sender=sender, kind=TEST, skip_quiet_hours=True
+                    session,
+                    owner,
+                    body,
+                    now,
+                    sender=sender,
+                    kind=TEST,
+                    skip_quiet_hours=True,
+                    created_by=current_actor(),
                 )
             )
         return sent

@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from desktop.models import Lead, LeadTag, Message
+from desktop.services.core.actor import current_actor
 from desktop.services.core.context import Context
 from desktop.services.core.errors import NotFound, UserError
 from desktop.services.leads.listing import (
@@ -86,7 +87,9 @@ def delete_leads(ctx: Context, ids: Sequence[int]) -> int:
         lead_ids = [lead.id for lead in leads]
         for lead in leads:
             lead.deleted_at = now
-        cancel_pending(session, Message.lead_id.in_(lead_ids), now, "lead deleted")
+        cancel_pending(
+            session, Message.lead_id.in_(lead_ids), now, "lead deleted", actor=current_actor()
+        )
         _bump_deleted_leads(session, lead_ids, +1)
         return len(leads)
 
@@ -100,25 +103,31 @@ def restore_leads(session: Session, leads: Sequence[Lead]) -> None:
         _bump_deleted_leads(session, restored, -1)
 
 
-def opt_out(session: Session, lead: Lead, now: datetime, reason: str) -> int:
-    """Mark a lead opted out and cancel its waiting messages; returns how many were canceled."""
+def opt_out(
+    session: Session, lead: Lead, now: datetime, reason: str, *, actor: str | None = None
+) -> int:
+    """Mark a lead opted out and cancel its waiting messages; returns how many were canceled.
+    `actor`: the person who did it by hand (None: the lead, by text)."""
     if not lead.opted_out:
         lead.opted_out = True
         lead.opted_out_at = now
-    canceled = cancel_pending(session, Message.lead_id == lead.id, now, reason)
+        lead.opted_out_by = actor
+    canceled = cancel_pending(session, Message.lead_id == lead.id, now, reason, actor=actor)
     return sum(canceled.values())
 
 
 def set_opted_out(ctx: Context, ids: Sequence[int], opted_out: bool) -> int:
     now = ctx.now()
+    who = current_actor()
     with ctx.db.write() as session:
         leads = _require(session, ids)
         for lead in leads:
             if opted_out:
-                opt_out(session, lead, now, "lead opted out")
-            else:
+                opt_out(session, lead, now, "lead opted out", actor=who)
+            elif lead.opted_out:
                 lead.opted_out = False
                 lead.opted_out_at = None
+                lead.opted_out_by = who
         return len(leads)
 
 

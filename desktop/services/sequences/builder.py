@@ -19,6 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from desktop.models import Lead, LeadTag, Sequence, SequenceCounter, Step
+from desktop.services.core.account import account_of
+from desktop.services.core.actor import current_actor
 from desktop.services.core.context import Context
 from desktop.services.core.durations import MAX_STEP_DELAY
 from desktop.services.core.errors import NotFound, UserError
@@ -274,6 +276,8 @@ def create_sequence(
             sender=(sender or "").strip(),
             status=SequenceStatus.BEING_PROCESSED.value,
             preparer=this_process().token(),
+            account_sid=account_of(ctx),
+            created_by=current_actor(),
             start_at=start_at or now,
             lead_selection=selection.to_json(),
             stop_on_reply=stop_on_reply,

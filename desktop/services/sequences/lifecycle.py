@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from desktop.models import Message, Sequence, Step
+from desktop.services.core.actor import current_actor
 from desktop.services.core.context import Context
 from desktop.services.core.errors import NotFound
 from desktop.services.status.rules import (
@@ -118,7 +119,10 @@ def act(ctx: Context, sequence_id: int, action: SequenceAction) -> SequenceStatu
         sequence.status = status.value
         if action == SequenceAction.CANCEL:
             sequence.canceled_at = now
-            cancel_pending(session, Message.sequence_id == sequence_id, now, "sequence canceled")
+            sequence.canceled_by = who = current_actor()
+            cancel_pending(
+                session, Message.sequence_id == sequence_id, now, "sequence canceled", actor=who
+            )
         elif action == SequenceAction.RESUME:
             counts = counts_by_sequence(session, [sequence_id])[sequence_id]
             status = sequence_status(_facts(sequence, counts), now, window)

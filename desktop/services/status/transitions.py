@@ -105,9 +105,15 @@ def move(
 
 
 def cancel_pending(
-    session: Session, where: ColumnElement[bool], now: datetime, reason: str
+    session: Session,
+    where: ColumnElement[bool],
+    now: datetime,
+    reason: str,
+    *,
+    actor: str | None = None,
 ) -> dict[int, int]:
-    """Cancel every In-queue message matching `where` that is not being handed off right now.
+    """Cancel every In-queue message matching `where` that is not being handed off right now;
+    `actor` names the person behind it ("user@desktop"; None: the engine or the lead).
 
     Set-based (events by INSERT ... SELECT, one UPDATE), so canceling 100 000 messages is a
     few statements. Returns canceled counts per sequence id.
@@ -122,7 +128,7 @@ def cancel_pending(
         return {}
     session.execute(
         insert(MessageEvent).from_select(
-            ["message_id", "at", "kind", "from_bucket", "to_bucket", "detail"],
+            ["message_id", "at", "kind", "from_bucket", "to_bucket", "detail", "actor"],
             select(
                 Message.id,
                 literal(now, MessageEvent.at.type),
@@ -130,6 +136,7 @@ def cancel_pending(
                 literal(Bucket.IN_QUEUE.value),
                 literal(Bucket.CANCELED.value),
                 literal(reason),
+                literal(actor, MessageEvent.actor.type),
             ).where(pending),
         )
     )

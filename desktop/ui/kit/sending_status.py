@@ -51,6 +51,7 @@ class SendingStatus:
     send_rate: float = 0.0  # hand-offs per second over the last few seconds
     problem: str | None = None  # what keeps the running service from sending
     note: str = ""  # why it is not running, in words
+    team: tuple[Holder, ...] = ()  # every live lease: which desktop sends for which sender
 
     @property
     def running(self) -> bool:
@@ -89,13 +90,24 @@ class SendingStatus:
         if self.phase == Phase.RESTARTING:
             return "The sending service stopped: starting it again…"
         if self.phase == Phase.ELSEWHERE and self.holder is not None:
+            if not self.holder.here:  # team mode: another desktop of the team
+                return f"Sending from {desktop_of(self.holder)}"
             return f"Sending from another program (pid {self.holder.pid} on {self.holder.host})"
         if self.phase == Phase.UNKNOWN:
             return "Sending service: checking…"
         return "Sending service not running"
 
     def details(self) -> str:
-        """The headline's tooltip: who sends, since when, and that closing changes nothing."""
+        """The headline's tooltip: who sends, since when, and that closing changes nothing;
+        in team mode, which desktop sends for each sender another one holds."""
+        text = self._who_sends()
+        elsewhere = [h for h in self.team if not h.here]
+        if not elsewhere:
+            return text
+        lines = [f"{h.sender} is sent from {desktop_of(h)}." for h in elsewhere]
+        return "\n".join([text, *lines])
+
+    def _who_sends(self) -> str:
         if self.phase == Phase.RUNNING and self.holder is not None:
             since = self.holder.since.astimezone().strftime("%H:%M")
             text = (
@@ -154,3 +166,9 @@ class RateMeter:
         first_at, first = samples[0]
         elapsed = now - first_at
         return (handed_off - first) / elapsed if elapsed > 0 else 0.0
+
+
+def desktop_of(holder: Holder) -> str:
+    """Another desktop of the team in words: "the desktop front-desk (anna)"."""
+    whose = f" ({holder.user_name})" if holder.user_name else ""
+    return f"the desktop {holder.host}{whose}"

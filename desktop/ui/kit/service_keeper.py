@@ -203,6 +203,7 @@ class ServiceKeeper(QObject):
             send_rate=rate if read is not None else previous.send_rate,
             problem=self._problem(phase, read, previous),
             note=self._note if phase not in (Phase.RUNNING, Phase.ELSEWHERE) else "",
+            team=state.team if state is not None else previous.team,
         )
         self.statusChanged.emit(self.status)
 

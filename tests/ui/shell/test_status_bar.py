@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from desktop.services.core.processes import this_process
 from desktop.services.engine.leases import Holder
 from desktop.ui.kit.sending_status import (
     BACKGROUND_NOTE,
@@ -53,10 +54,11 @@ def test_each_phase_has_its_words(qtbot) -> None:
     assert not bar.background_label.isVisible()
     bar.update_status(status(Phase.RESTARTING, waiting=5))
     assert bar.engine_label.text() == "The sending service stopped: starting it again…"
-    worker = Holder("+1", "def", "Desk-2", 77, "worker", datetime.now(UTC), datetime.now(UTC))
+    here = this_process().host
+    worker = Holder("+1", "def", here, 77, "worker", datetime.now(UTC), datetime.now(UTC))
     bar.update_status(status(Phase.ELSEWHERE, holder=worker, waiting=5, send_rate=1.0))
-    assert bar.engine_label.text() == "Sending from another program (pid 77 on Desk-2)"
-    assert bar.engine_label.toolTip().startswith("The worker with pid 77 on Desk-2")
+    assert bar.engine_label.text() == f"Sending from another program (pid 77 on {here})"
+    assert bar.engine_label.toolTip().startswith(f"The worker with pid 77 on {here}")
     note = "The sending service could not start: no sender. TextDesk tries again in 5 s."
     bar.update_status(status(Phase.STOPPED, note=note))
     assert bar.engine_label.text() == "Sending service not running"
@@ -91,3 +93,23 @@ def test_the_rate_is_read_from_the_counters_over_ten_seconds() -> None:
         rate = meter.add(40, at=float(second))
     assert rate == 0.0  # nothing handed off for ten seconds
     assert meter.add(10, at=31.0) == 0.0  # a deleted sequence: counting starts again
+
+
+def test_team_mode_says_which_desktop_sends_for_a_sender(qtbot) -> None:
+    bar = EngineStatusBar()
+    qtbot.addWidget(bar)
+    now = datetime.now(UTC)
+    front = Holder("+14155550101", "a1", "front-desk", 12, "service", now, now, None, "anna")
+    ours = Holder("+15005550002", "b2", this_process().host, 34, "service", now, now)
+    # Another desktop holds the only sender: the headline names it and its user.
+    bar.update_status(status(Phase.ELSEWHERE, holder=front, team=(front,)))
+    assert bar.engine_label.text() == "Sending from the desktop front-desk (anna)"
+    assert "+14155550101 is sent from the desktop front-desk (anna)." in (
+        bar.engine_label.toolTip()
+    )
+    # Our service sends one sender, front-desk the other: the tooltip says who sends which.
+    bar.update_status(status(Phase.RUNNING, holder=ours, team=(front, ours), waiting=3))
+    tip = bar.engine_label.toolTip()
+    assert tip.startswith("The sending service (pid 34")
+    assert "+14155550101 is sent from the desktop front-desk (anna)." in tip
+    assert "+15005550002" not in tip
