@@ -80,12 +80,16 @@ class HistoryEvent(NamedTuple):
     # Why it was canceled ("lead replied"). Other events' details stay out: they are for
     # support (an HTTP failure's text, a previous SID), not for the owner.
     reason: str | None = None
+    actor: str | None = None  # the person behind it ("anna@front-desk"), team mode's who
 
     @property
     def label(self) -> str:
-        """ "Sent (delivered)", "Canceled (lead replied)", "In-queue"."""
+        """ "Sent (delivered)", "Canceled (lead replied)", "Canceled (sequence canceled by
+        anna@front-desk)", "In-queue"."""
         label = Bucket(self.to_bucket).label
         why = self.reason or self.provider_status
+        if why and self.actor:
+            why = f"{why} by {self.actor}"
         return f"{label} ({why})" if why else label
 
 
@@ -105,6 +109,9 @@ class HistoryEntry:
     events: tuple[HistoryEvent, ...] = ()  # in time order
     # Outbound only: "step" (a campaign's), "answer", "auto_reply" or "test".
     origin: str | None = None
+    # Outbound only: who wrote it ("anna@front-desk": the answer's writer, the sequence's
+    # creator); None for auto-replies and rows from before team mode.
+    written_by: str | None = None
 
     @property
     def status_label(self) -> str:
@@ -123,6 +130,7 @@ class LeadHistory:
     opted_out: bool
     deleted: bool
     entries: list[HistoryEntry]
+    opted_out_by: str | None = None  # None: the lead, by text (or before team mode)
 
 
 def _reply_order(received: datetime, stored: datetime | None) -> datetime:
@@ -148,13 +156,14 @@ def lead_history(ctx: Context, lead_id: int) -> LeadHistory:
         if lead is None:
             raise NotFound(f"no lead with id {lead_id}")
         messages = session.scalars(select(Message).where(Message.lead_id == lead_id)).all()
-        kinds = dict(
-            session.execute(
-                select(Sequence.id, Sequence.kind).where(
-                    Sequence.id.in_({m.sequence_id for m in messages})
-                )
-            ).all()
-        )
+        kinds: dict[int, str] = {}
+        creators: dict[int, str | None] = {}
+        for sequence_id, kind, creator in session.execute(
+            select(Sequence.id, Sequence.kind, Sequence.created_by).where(
+                Sequence.id.in_({m.sequence_id for m in messages})
+            )
+        ):
+            kinds[sequence_id], creators[sequence_id] = kind, creator
         events: dict[int, list[HistoryEvent]] = {}
         if messages:
             for e in session.scalars(
@@ -164,7 +173,7 @@ def lead_history(ctx: Context, lead_id: int) -> LeadHistory:
             ):
                 reason = e.detail if e.kind == EventKind.CANCELED.value else None
                 events.setdefault(e.message_id, []).append(
-                    HistoryEvent(e.at, e.to_bucket, e.provider_status, reason)
+                    HistoryEvent(e.at, e.to_bucket, e.provider_status, reason, e.actor)
                 )
         entries = [
             HistoryEntry(
@@ -179,6 +188,7 @@ def lead_history(ctx: Context, lead_id: int) -> LeadHistory:
                 explanation=error_catalog.explain(m.error_code).as_text() if m.error_code else None,
                 events=tuple(events.get(m.id, ())),
                 origin=_origin(kinds.get(m.sequence_id, "bulk"), m.answers_inbound_id),
+                written_by=m.created_by or creators.get(m.sequence_id),
             )
             for m in messages
         ]
@@ -205,6 +215,7 @@ def lead_history(ctx: Context, lead_id: int) -> LeadHistory:
             opted_out=lead.opted_out,
             deleted=lead.deleted_at is not None,
             entries=entries,
+            opted_out_by=lead.opted_out_by,
         )
 
 

@@ -176,7 +176,10 @@ class LeadHistoryDialog(QDialog):
                 badge.hide()
                 badge.deleteLater()
         if found.opted_out:
-            self.flags.addWidget(_badge("Opted out", "#c62828", "#fdecea"))
+            badge = _badge("Opted out", "#c62828", "#fdecea")
+            by = f"by {found.opted_out_by}" if found.opted_out_by else "by the lead, by text"
+            badge.setToolTip(f"Opted out {by}: TextDesk sends this lead nothing more.")
+            self.flags.addWidget(badge)
         self.answer_button.setEnabled(not found.deleted)
         if found.deleted:
             self.flags.addWidget(_badge("Deleted", "#37474f", "#e4e7e9"))

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor
 
+from desktop.services.core.actor import current_actor
 from desktop.services.reports.history import HistoryEntry
 from desktop.ui.kit.formatting import Clock, format_full_time, format_time
 from desktop.ui.kit.roles import BADGE_ROLE, SORT_ROLE
@@ -26,6 +27,18 @@ REPLY_TINT = QColor("#f7f4fd")
 
 def is_error(entry: HistoryEntry) -> bool:
     return entry.direction == "outbound" and bool(entry.error_code)
+
+
+def from_text(entry: HistoryEntry) -> str:
+    """Who the line is from: the lead, an auto-reply, you, or (team mode) whoever of the
+    team wrote it ("anna@front-desk")."""
+    if entry.direction == "inbound":
+        return "Lead"
+    if entry.origin == "auto_reply":
+        return "Auto-reply"
+    if entry.written_by and entry.written_by != current_actor():
+        return entry.written_by
+    return "You"
 
 
 def status_text(entry: HistoryEntry) -> str:
@@ -45,7 +58,7 @@ def history_columns(clock: Clock) -> tuple[Column[HistoryEntry], ...]:
             lambda e: format_time(e.time, now=clock()),
             tooltip=lambda e: format_full_time(e.time),
         ),
-        Column("From", lambda e: "You" if e.direction == "outbound" else "Lead"),
+        Column("From", from_text),
         Column(
             "Step",
             lambda e: str(e.step) if e.step is not None else "",

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QLabel
+from sqlalchemy import update
+
+from desktop.models import Sequence
+from desktop.services.core.actor import current_actor
 from desktop.services.leads import store as leads
+from desktop.services.reports.history import lead_history
 from desktop.services.sequences import lifecycle as sequences
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.leads.history_dialog import LeadHistoryDialog, show_lead_history
+from desktop.ui.leads.history_model import from_text
 from tests.services.sequences.test_cancel_reasons import hand_off_first_step, reply, two_steps
 
 
@@ -36,5 +43,33 @@ def test_each_reason_reads_beside_canceled(qtbot, services: AppServices) -> None
     sequence_id, (stopped, kept) = two_steps(ctx, 2)
     leads.set_opted_out(ctx, [stopped], True)
     sequences.cancel(ctx, sequence_id)
-    assert "Canceled (lead opted out)" in details_of_step(opened(qtbot, services, stopped), 1)
-    assert "Canceled (sequence canceled)" in details_of_step(opened(qtbot, services, kept), 2)
+    me = current_actor()  # who did it, as team mode records it
+    assert f"Canceled (lead opted out by {me})" in details_of_step(
+        opened(qtbot, services, stopped), 1
+    )
+    assert f"Canceled (sequence canceled by {me})" in details_of_step(
+        opened(qtbot, services, kept), 2
+    )
+
+
+def test_team_mode_says_who_wrote_and_who_opted_out(qtbot, services: AppServices) -> None:
+    ctx = services.ctx
+    sequence_id, (lead,) = two_steps(ctx)
+    # A colleague at another desktop created the sequence; this desktop's person opts out.
+    with ctx.db.write() as session:
+        session.execute(
+            update(Sequence).where(Sequence.id == sequence_id).values(created_by="bob@back-office")
+        )
+    leads.set_opted_out(ctx, [lead], True)
+    dialog = opened(qtbot, services, lead)
+    assert {from_text(e) for e in dialog.model.entries} == {"bob@back-office"}
+    [badge] = [w for w in dialog.findChildren(QLabel) if w.text() == "Opted out" and w.toolTip()]
+    assert (
+        badge.toolTip() == f"Opted out by {current_actor()}: TextDesk sends this lead nothing more."
+    )
+    # This desktop's own sequences read "You".
+    with ctx.db.write() as session:
+        session.execute(
+            update(Sequence).where(Sequence.id == sequence_id).values(created_by=current_actor())
+        )
+    assert {from_text(e) for e in lead_history(ctx, lead).entries} == {"You"}
