@@ -43,23 +43,44 @@ SUPPORTED_DATABASES = (
 _SUPPORTED = {("sqlite", "pysqlite"), ("postgresql", "psycopg")}
 
 
+TEAM_DATABASE_FILE = "team-database.url"
+
+
+def team_database_file() -> Path:
+    """Where this desktop keeps the URL of its team's database (Settings -> Team database):
+    beside the default database, readable by this user only (it may hold a password)."""
+    return paths.default_data_dir() / TEAM_DATABASE_FILE
+
+
+def team_database_url() -> str | None:
+    try:
+        value = team_database_file().read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    return value or None
+
+
 def resolve_db_url(cli_value: str | None = None, *, demo: bool = False) -> str:
-    """`--db`, else `TEXTDESK_DB`, else a SQLite file in the user data folder.
+    """`--db`, else `TEXTDESK_DB`, else the team database chosen in Settings, else a SQLite
+    file in the user data folder.
 
     A plain path is taken as a SQLite file. Demo mode always gets its own file so simulated
     traffic never mixes with real data. A URL of any other kind raises UnsupportedDatabase
     naming the kinds that work.
     """
     value = cli_value or os.environ.get(DB_ENV)
+    origin = "--db" if cli_value else DB_ENV
+    if not value and not demo:
+        value, origin = team_database_url(), "the team database in Settings"
     if not value:
         name = "textdesk-demo.db" if demo else "textdesk.db"
         return f"sqlite:///{paths.default_data_dir() / name}"
     if "://" not in value:
         return f"sqlite:///{Path(value).expanduser().resolve()}"
-    return _supported(value, "--db" if cli_value else DB_ENV)
+    return supported_url(value, origin)
 
 
-def _supported(url: str, origin: str) -> str:
+def supported_url(url: str, origin: str) -> str:
     # The sentences quote the scheme only: the rest of a URL may hold a password.
     scheme = url.split("://", 1)[0]
     try:

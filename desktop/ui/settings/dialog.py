@@ -48,6 +48,7 @@ from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.form_style import FORM_STYLE, restyle
 from desktop.ui.kit.lifetime import run_for
 from desktop.ui.settings.fields import SettingField
+from desktop.ui.settings.team_database import TeamDatabaseBox
 
 ACCOUNT = "Twilio account"
 GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -86,6 +87,7 @@ def grouped_keys() -> list[tuple[str, tuple[str, ...]]]:
 class SettingsDialog(QDialog):
     settingsSaved = Signal()
     connectionTested = Signal(bool, str)
+    teamDatabaseChanged = Signal()  # kept for the next start: the window offers a restart
 
     def __init__(self, services: AppServices, parent: QWidget | None = None) -> None:
         """Edits `services.ctx.settings`. In demo mode the main window hands in services whose
@@ -183,6 +185,8 @@ class SettingsDialog(QDialog):
                 form.addRow("", self.test_result)
                 form.addRow("", self.apply_note)
             (left if title == ACCOUNT else right).addWidget(group)
+        self.team_database = TeamDatabaseBox(self.services)
+        right.addWidget(self.team_database)
         left.addStretch(1)
         right.addStretch(1)
         columns.addLayout(left, 1)
@@ -320,6 +324,13 @@ class SettingsDialog(QDialog):
             self.fields[problems[0]].input.setFocus()
             self.status.setText("Nothing was saved: please correct the fields marked in red.")
             return
+        team_problem = self.team_database.problem()
+        if team_problem:
+            self.team_database.edit.setFocus()
+            self.status.setText(f"Nothing was saved: {team_problem}")
+            return
+        if self.team_database.save():
+            self.teamDatabaseChanged.emit()
         if not changes:
             self.accept()
             return

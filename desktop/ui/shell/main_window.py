@@ -320,9 +320,19 @@ class MainWindow(QMainWindow):
         dialog = SettingsDialog(self.settings_services, self)
         dialog.inbox_services = self.services  # the messages' database (the demo's in demo)
         dialog.settingsSaved.connect(self.on_settings_saved)
+        dialog.teamDatabaseChanged.connect(self.on_team_database_changed)
         dialog.open()
         self.dialogOpened.emit(dialog)
         return dialog
+
+    def on_team_database_changed(self) -> None:
+        self.notices.show_notice(
+            "restart",
+            "The team database is set. Restart TextDesk to open it.",
+            "success",
+            action_text="&Restart now",
+            action=self.request_restart,
+        )
 
     def on_settings_saved(self) -> None:
         self.services.poke_engine()
