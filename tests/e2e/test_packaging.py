@@ -234,6 +234,8 @@ def test_frozen_worker_explains_a_refusal_from_the_bundled_catalog(
             "TEXTDESK_FROM": sandbox.phone_number,
             "TEXTDESK_HTTP_TIMEOUT": "1",
             "TEXTDESK_KEYRING": "off",
+            # The test runs the frozen worker itself: `sequences create` starts no service.
+            "TEXTDESK_SERVICE": "off",
         }
         create = ("sequences", "create", "--name", "Frozen", "--all", "--delay", "1s")
         steps = ("--step", "Hello. Reply STOP to opt out", "--step", "Still there?")
