@@ -149,8 +149,9 @@ class ConversationDelegate(QStyledItemDelegate):
         text = " ".join(preview_text(row).split())
         shown = name_metrics.elidedText(text, ELIDE, bottom.width() - badge_width)
         painter.drawText(bottom, LEFT, shown)
-        painter.setPen(SEPARATOR)
-        painter.drawLine(left, full.bottom(), full.right(), full.bottom())
+        if not selected:  # over the selection it would notch its bottom edge
+            painter.setPen(SEPARATOR)
+            painter.drawLine(left, full.bottom(), full.right(), full.bottom())
         painter.restore()
 
     @staticmethod

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSplitter,
     QStackedWidget,
     QTableView,
@@ -35,6 +36,7 @@ from desktop.services.status.vocabulary import Bucket
 from desktop.ui.inbox.conversation_delegate import ConversationDelegate
 from desktop.ui.inbox.conversations_model import ConversationsModel, Head, read_head
 from desktop.ui.inbox.reply_box import ReplyBox
+from desktop.ui.inbox.settings_dialog import InboxSettingsDialog
 from desktop.ui.inbox.thread_view import ConversationView
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.form_style import FORM_STYLE
@@ -145,6 +147,14 @@ class ConversationsPage(QWidget):
         left_layout.setContentsMargins(8, 8, 4, 8)
         left_layout.addWidget(self.search_edit)
         left_layout.addWidget(self.list_stack, 1)
+        self.settings_button = QPushButton("Auto-replies and templates…")
+        self.settings_button.setObjectName("inboxSettingsLink")
+        self.settings_button.setFlat(True)
+        self.settings_button.setToolTip(
+            "Keywords answered by themselves (HELP, HOURS…) and saved messages"
+        )
+        self.settings_button.clicked.connect(self.open_settings)
+        left_layout.addWidget(self.settings_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         self.title = QLabel()
         self.title.setObjectName("conversationTitle")
@@ -394,6 +404,13 @@ class ConversationsPage(QWidget):
         if lead_id == self.lead_id:
             self.thread_refresher.request_now()
         self.request_list()
+
+    def open_settings(self) -> QWidget:
+        """Auto-replies and templates; the reply box's Templates menu reads them again."""
+        dialog = InboxSettingsDialog(self.services, self)
+        dialog.finished.connect(lambda _result: self.reply_box.templates.load())
+        dialog.open()
+        return dialog
 
     def focus_reply(self) -> None:
         self.reply_edit.setFocus()

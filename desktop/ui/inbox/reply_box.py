@@ -69,7 +69,7 @@ class ReplyBox(QWidget):
         self.edit.setTabChangesFocus(True)
         self.edit.setAccessibleName("Answer")
         self.edit.setMinimumHeight(56)
-        self.edit.setMaximumHeight(110)
+        self.edit.setMaximumHeight(96)  # the thread keeps the room at 1024x700
         self.edit.installEventFilter(self)
 
         self.field_button = QToolButton()

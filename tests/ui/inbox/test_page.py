@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QTableView
 from sqlalchemy import func, select
 
 from desktop.models import Message
@@ -228,3 +229,15 @@ def test_send_without_text_says_so(qtbot, services, text: str) -> None:
     page.reply_box.send()
     assert page.reply_box.message.text() == "Write your answer first."
     assert messages(services) == 0
+
+
+def test_the_page_opens_auto_replies_and_templates(qtbot, services) -> None:
+    page = open_page(qtbot, services)
+    dialog = page.open_settings()
+    assert dialog.findChild(QTableView, "autoRepliesTable") is not None
+    assert dialog.findChild(QTableView, "templatesTable") is not None
+    templates.add_template(services.ctx, "Later", "Added while the page was open")
+    loads = page.reply_box.templates.loads
+    dialog.close()  # the reply box's Templates menu reads the list again
+    qtbot.waitUntil(lambda: page.reply_box.templates.loads > loads, timeout=10_000)
+    assert page.reply_box.templates.names() == ["Later"]
