@@ -43,6 +43,7 @@ MAX_SEQUENCES = 6
 PERIODIC_MS = 15_000
 CHART_MIN_HEIGHT = 150  # the charts shrink first: the sequences table above gets the room
 LABEL_MARGIN = 20  # a label's padding in Qt Charts (5 px each side) and its text margins
+MAX_TIME_TICKS = 5  # time labels under the activity chart when it is wide enough
 Overview = tuple[list[SequenceSummary], Activity]
 
 
@@ -124,7 +125,8 @@ class DeliveryOverviewWidget(QWidget):
         self.delivered_series.setPen(QPen(QColor(DELIVERED_COLOR), 2))
         self.time_axis = QDateTimeAxis()
         self.time_axis.setFormat("HH:mm")
-        self.time_axis.setTickCount(5)
+        self.time_axis.setTickCount(MAX_TIME_TICKS)
+        self.time_span = 0.0  # seconds from the first time label to the last
         self.rate_axis = QValueAxis()
         self.rate_axis.setLabelFormat("%d")
         self.rate_axis.setTickCount(3)
@@ -145,6 +147,7 @@ class DeliveryOverviewWidget(QWidget):
         self.shown: list[SequenceSummary] = []  # the columns, left to right
         self.bar_series.hovered.connect(self._hovered)
         self.bars_chart.plotAreaChanged.connect(lambda _area: self._label_columns())
+        self.line_chart.plotAreaChanged.connect(lambda _area: self._fit_time_axis())
         self.empty = QLabel("Loading…")
         self.empty.setProperty("role", "emptyState")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -254,13 +257,42 @@ class DeliveryOverviewWidget(QWidget):
         if series.bins:
             start, end = series.bins[0].start, series.bins[-1].start + series.bin_width
             self.time_axis.setRange(_qt_time(start), _qt_time(end))
-            span = (end - start).total_seconds()
-            self.time_axis.setFormat("HH:mm:ss" if span < 600 else "HH:mm")
+            self.time_span = (end - start).total_seconds()
+            self._fit_time_axis()
         peak = max([max(b.handed_off, b.delivered) for b in series.bins] + [2])
         self.rate_axis.setRange(0, peak)
         self.rate_axis.applyNiceNumbers()
         per = _per_label(series.bin_width.total_seconds())
         self.line_chart.setTitle(f"Activity (messages per {per})")
+
+    def _fit_time_axis(self) -> None:
+        """As many time labels as the chart's width has room for, each whole: at 1024 px
+        five labels were each cut to "18:46…"."""
+        width = self.line_chart.plotArea().width()
+        if width <= 0:
+            return  # not laid out yet: fitted once the chart has a size
+        metrics = QFontMetrics(self.time_axis.labelsFont())
+        ticks, label_format = time_ticks(width, self.time_span, metrics)
+        if self.time_axis.tickCount() != ticks:
+            self.time_axis.setTickCount(ticks)
+        if self.time_axis.format() != label_format:
+            self.time_axis.setFormat(label_format)
+
+
+def time_ticks(width: float, span: float, metrics: QFontMetrics) -> tuple[int, str]:
+    """The most time labels (at most MAX_TIME_TICKS, at least 2) that fit `width` pixels
+    whole, and their format: seconds only where labels less than a minute apart need them."""
+    for ticks in range(MAX_TIME_TICKS, 1, -1):
+        label_format = "HH:mm:ss" if span / (ticks - 1) < 60 else "HH:mm"
+        if width / (ticks - 1) >= time_label_room(label_format, metrics):
+            return ticks, label_format
+    return 2, "HH:mm:ss" if span < 60 else "HH:mm"
+
+
+def time_label_room(label_format: str, metrics: QFontMetrics) -> int:
+    """The pixels one time label needs whole: its widest text and Qt Charts' padding."""
+    sample = label_format.replace("HH", "00").replace("mm", "00").replace("ss", "00")
+    return metrics.horizontalAdvance(sample) + LABEL_MARGIN
 
 
 def _qt_time(moment: datetime) -> QDateTime:

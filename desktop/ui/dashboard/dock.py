@@ -24,6 +24,7 @@ from desktop.services.core import ui_prefs
 from desktop.services.core.ui_prefs import DashboardEntry
 from desktop.ui.dashboard.registry import DashboardHost, DashboardWidgetSpec, default_registry
 from desktop.ui.kit.appstate import AppServices
+from desktop.ui.kit.lifetime import run_for
 from desktop.ui.kit.live import LiveWidget
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.prompts import Prompts
@@ -76,10 +77,8 @@ class DashboardDock(QDockWidget):
         self.specs = {spec.key: spec for spec in self.registry}
         self.cards: dict[str, DashboardCard] = {}
         self.entries: list[DashboardEntry] = []
-        self.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-        )
+        # A tab of the window: never floated by a double-click or dragged away.
+        self.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
         self.setTitleBarWidget(self._title_bar())
 
         self.body = QWidget()
@@ -192,7 +191,9 @@ class DashboardDock(QDockWidget):
 
     def _save(self) -> None:
         ctx, entries = self.services.ctx, list(self.entries)
-        self.services.tasks.run(
+        run_for(  # the window may close before the write ends: nothing to tell then
+            self,
+            self.services.tasks,
             lambda: ui_prefs.save_dashboard_layout(ctx, entries),
             lambda _result: self.layoutSaved.emit(),
             lambda sentence: self.notifier.show_error(

@@ -40,6 +40,7 @@ from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.delegates import LinkCursor, LinkDelegate, StatusBadgeDelegate
 from desktop.ui.kit.enter_opens_row import EnterOpensRow
 from desktop.ui.kit.formatting import plural
+from desktop.ui.kit.lifetime import run_for
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.prompts import Prompts
 from desktop.ui.kit.refresh import Refresher
@@ -254,17 +255,23 @@ class LeadListDialog(QDialog):
         if path is None:
             return
         rows = self.shown_rows()
-        token = self.notifier.begin_work("Exporting the lead list…")
+        notifier = self.notifier
+        token = notifier.begin_work("Exporting the lead list…")
 
         def finished(count: int) -> None:
-            self.notifier.end_work(token)
-            self.notifier.show_info(f"Exported {plural(count, 'row')} to {path}.")
+            notifier.end_work(token)
+            notifier.show_info(f"Exported {plural(count, 'row')} to {path}.")
 
         def failed(sentence: str) -> None:
-            self.notifier.end_work(token)
-            self.notifier.show_error(f"The export failed: {sentence}")
+            notifier.end_work(token)
+            notifier.show_error(f"The export failed: {sentence}")
 
-        self.services.tasks.run(lambda: export_bucket_rows(rows, path), finished, failed)
+        # Tied to the notifier, not to this dialog: closed while the file is written, the
+        # window's busy bar must still end and the result be told (the callbacks touch
+        # nothing else); a dialog on its own notifier drops them with it.
+        run_for(
+            notifier, self.services.tasks, lambda: export_bucket_rows(rows, path), finished, failed
+        )
 
     def _on_clicked(self, index: QModelIndex) -> None:
         if index.data(LINK_ROLE):

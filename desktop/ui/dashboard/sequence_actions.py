@@ -6,6 +6,10 @@ the toolbar above it and a test all use the same QActions; each is enabled only 
 status rules allow it. Every change runs on the task runner; the answer comes back as a
 notice and a refresh of the sequence's row. Resume and Retry give the sending service work,
 so they also start it unless one runs (that waits for a process: never on the GUI thread).
+
+A change may finish after the widget is gone (its card hidden, the window closing): its
+notice still reaches the notifier (the window's, which outlives the widget, and whose busy
+bar must end), and what touches the widget is dropped.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
@@ -29,6 +35,7 @@ from desktop.services.status.rules import InvalidTransition, SequenceAction, app
 from desktop.services.status.vocabulary import Bucket, SequenceStatus
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.formatting import plural
+from desktop.ui.kit.lifetime import run_for
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.prompts import Prompts
 
@@ -195,6 +202,22 @@ class SequenceActions(QObject):
             action.setEnabled(failed)
             action.setVisible(failed)  # only such a sequence can be deleted or retried
 
+    # -- background work ---------------------------------------------------------------
+
+    def _run(
+        self,
+        work: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[str], None],
+    ) -> None:
+        """`work` off the GUI thread; its answer is dropped only once the notifier it
+        reports to is gone (see the module's note)."""
+        run_for(self.notifier, self.services.tasks, work, on_done, on_error)
+
+    def _refresh_row(self, sequence_id: int) -> None:
+        if shiboken6.isValid(self):  # the widget may have gone while the change ran
+            self.changed.emit([sequence_id])
+
     # -- the actions -----------------------------------------------------------------
 
     def duplicate(self) -> None:
@@ -216,9 +239,9 @@ class SequenceActions(QObject):
         def finished(started: Started | None) -> None:
             self.notifier.show_info(f"Resumed “{summary.name}”.{start_note(started)}")
             self.services.poke_engine()
-            self.changed.emit([summary.id])
+            self._refresh_row(summary.id)
 
-        self.services.tasks.run(
+        self._run(
             lambda: with_service(ctx, demo, lambda: sequences.resume(ctx, summary.id)),
             finished,
             self.notifier.show_error,
@@ -245,9 +268,9 @@ class SequenceActions(QObject):
         def finished(_result: object) -> None:
             self.notifier.show_info(done_text)
             self.services.poke_engine()
-            self.changed.emit([summary.id])
+            self._refresh_row(summary.id)
 
-        self.services.tasks.run(lambda: change(ctx, summary.id), finished, self.notifier.show_error)
+        self._run(lambda: change(ctx, summary.id), finished, self.notifier.show_error)
 
     def export(self) -> None:
         summary = self.current()
@@ -270,16 +293,17 @@ class SequenceActions(QObject):
             self.notifier.end_work(token)
             self.notifier.show_error(f"The export failed: {sentence}")
 
-        self.services.tasks.run(
-            lambda: reports.export_sequence(ctx, summary.id, path), finished, failed
-        )
+        self._run(lambda: reports.export_sequence(ctx, summary.id, path), finished, failed)
 
     def resend(self) -> None:
         summary = self.current()
         if summary is None:
             return
         ctx = self.services.ctx
-        self.services.tasks.run(
+        # The question needs this widget: asked only while it is there.
+        run_for(
+            self,
+            self.services.tasks,
             lambda: resend.resendable_count(ctx, summary.id),
             lambda count: self._confirm_resend(summary, count),
             self.notifier.show_error,
@@ -306,9 +330,9 @@ class SequenceActions(QObject):
         def finished(resent: int) -> None:
             self.notifier.show_info(f"{plural(resent, 'message')} put back In-queue.")
             self.services.poke_engine()
-            self.changed.emit([summary.id])
+            self._refresh_row(summary.id)
 
-        self.services.tasks.run(
+        self._run(
             lambda: resend.resend_where_it_helps(ctx, summary.id),
             finished,
             self.notifier.show_error,
@@ -332,9 +356,10 @@ class SequenceActions(QObject):
 
         def finished(_result: object) -> None:
             self.notifier.show_info(f"Deleted “{summary.name}”.")
-            self.removed.emit(summary.id)
+            if shiboken6.isValid(self):
+                self.removed.emit(summary.id)
 
-        self.services.tasks.run(
+        self._run(
             lambda: preparation.delete_sequence(ctx, summary.id),
             finished,
             self.notifier.show_error,
@@ -360,11 +385,11 @@ class SequenceActions(QObject):
                 f"{plural(result.leads, 'lead')}.{start_note(started)}"
             )
             self.services.poke_engine()
-            self.changed.emit([summary.id])
+            self._refresh_row(summary.id)
 
         def failed(sentence: str) -> None:
             self.notifier.end_work(token)
             self.notifier.show_error(f"Preparing “{summary.name}” failed again: {sentence}")
-            self.changed.emit([summary.id])
+            self._refresh_row(summary.id)
 
-        self.services.tasks.run(work, finished, failed)
+        self._run(work, finished, failed)

@@ -71,7 +71,7 @@ class Refresher(QObject):
         self._period.setInterval(period_ms)
         self._period.timeout.connect(self.request)
         self._period.start()
-        QTimer.singleShot(0, self.request_now)
+        QTimer.singleShot(0, self, self.request_now)  # dropped if this goes first
 
     def _on_changed(self, _ids: object = None) -> None:
         self.request()
