@@ -263,15 +263,21 @@ def _install_excepthook(window: MainWindow) -> None:
     sys.excepthook = hook
 
 
-def run_gui(db_url: str | None = None, demo: bool = False) -> int:
-    """Open the window and run until it closes; returns the exit code."""
-    qt_app = QApplication.instance() or QApplication(sys.argv[:1] or ["textdesk"])
-    assert isinstance(qt_app, QApplication)
+def identify_application(qt_app: QApplication) -> None:
+    """The name, icon and desktop entry the platform shows for the window."""
     qt_app.setWindowIcon(QIcon(str(app_icon_path())))
     qt_app.setDesktopFileName("textdesk")
     qt_app.setApplicationName("TextDesk")
     qt_app.setOrganizationName("TextDesk")
-    qt_app.setApplicationDisplayName("TextDesk")
+    # No application display name: Qt would append it to every window title, and the main
+    # window's title already starts with the name (main_window.window_title).
+
+
+def run_gui(db_url: str | None = None, demo: bool = False) -> int:
+    """Open the window and run until it closes; returns the exit code."""
+    qt_app = QApplication.instance() or QApplication(sys.argv[:1] or ["textdesk"])
+    assert isinstance(qt_app, QApplication)
+    identify_application(qt_app)
     previous_qt_handler = _qt_messages_to_log()
     exit_after_paint = os.environ.get(EXIT_AFTER_PAINT_ENV) == "1"
     previous_hook = sys.excepthook

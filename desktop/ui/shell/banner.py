@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from desktop.ui.kit.theme import error_icon, info_icon
 
 LEVELS = ("info", "demo", "error", "success")
+MIN_WIDTH = 300  # the notices' least width: a wrapped sentence, its button and ✕
 
 
 class Banner(QFrame):
@@ -122,12 +123,16 @@ class NoticeArea(QWidget):
     def sizeHint(self) -> QSize:
         # A toolbar ignores height-for-width, and a wrapped label's own hint guesses a narrow,
         # tall shape: size the notices for the width they will really get.
-        width = max(self.window().width() - 40, 300)
+        width = max(self.window().width() - 40, MIN_WIDTH)
         height = self._layout.heightForWidth(width) if self._banners else 0
         return QSize(width, max(height, 0))
 
     def minimumSizeHint(self) -> QSize:
-        return self.sizeHint()
+        # The height follows the width the notices have now; the width must not: taken from
+        # the window, it kept the window from being narrowed again (1256 px once at 1280).
+        hint = self.sizeHint()
+        least = self._layout.minimumSize().width() if self._banners else 0
+        return QSize(min(max(least, MIN_WIDTH), hint.width()), hint.height())
 
     def banner(self, key: str) -> Banner | None:
         return self._banners.get(key)

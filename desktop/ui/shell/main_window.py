@@ -57,6 +57,19 @@ DEMO_NOTICE = (
 )
 
 
+def window_title(demo: bool) -> str:
+    """The app's name once: the application display name is left unset, since Qt would
+    append it to this title on X11 and Windows ("TextDesk — Demo mode — TextDesk")."""
+    return "TextDesk — Demo mode" if demo else "TextDesk"
+
+
+def keep_docked(dock: QDockWidget) -> None:
+    """A tab never tears off into a window of its own, by a double-click on its title or a
+    drag of its tab: no dock feature at all (floating, moving, closing)."""
+    dock.setFeatures(QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
+    dock.setAllowedAreas(Qt.DockWidgetArea.TopDockWidgetArea)
+
+
 def _title_bar(text: str) -> QWidget:
     bar = QWidget()
     bar.setObjectName("dashboardTitleBar")  # the same look as the dashboard's title bar
@@ -90,7 +103,7 @@ class MainWindow(QMainWindow):
         self.notifier = Notifier(self)
         self.restart_requested = False
         self.stopped = False  # set at shutdown: no new background work from here on
-        self.setWindowTitle("TextDesk — Demo mode" if services.demo else "TextDesk")
+        self.setWindowTitle(window_title(services.demo))
         self.setStyleSheet(STYLE_SHEET)
         self.resize(1280, 800)
         self.setDockOptions(
@@ -118,10 +131,6 @@ class MainWindow(QMainWindow):
         )
         self.leads_dock = QDockWidget("Leads", self)
         self.leads_dock.setObjectName("leadsDock")
-        self.leads_dock.setFeatures(
-            QDockWidget.DockWidgetFeature.DockWidgetMovable
-            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
-        )
         self.leads_page = LeadsPage(services, self)
         self.leads_dock.setWidget(self.leads_page)
         self.leads_dock.setTitleBarWidget(_title_bar("Leads"))  # as the dashboard's
@@ -131,6 +140,8 @@ class MainWindow(QMainWindow):
         self.conversations_dock = ConversationsDock(services, self, notifier=self.notifier)
         self.conversations_page = self.conversations_dock.page
         self.tabifyDockWidget(self.leads_dock, self.conversations_dock)
+        for dock in self.findChildren(QDockWidget):
+            keep_docked(dock)
         self.dashboard.raise_()
 
         self._make_actions()
@@ -174,7 +185,7 @@ class MainWindow(QMainWindow):
             "&New sequence…",
             self.open_composer,
             "Ctrl+N",
-            "Write and send a new bulk text (Ctrl+N)",
+            "Write and send a new sequence (Ctrl+N)",
         )
         self.new_sequence_action.setObjectName("newSequenceAction")
         self.import_action = self._action(
