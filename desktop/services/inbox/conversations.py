@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from desktop.models import Conversation, InboundMessage, Lead
@@ -76,14 +76,22 @@ def list_conversations(
     ]
 
 
+def _listed(query: Select[Any]) -> Select[Any]:
+    """Only the conversations the list shows: a deleted lead's are not counted."""
+    return query.join(Lead, Lead.id == Conversation.lead_id).where(Lead.deleted_at.is_(None))
+
+
 def count_conversations(ctx: Context) -> int:
     with ctx.db.read() as session:
-        return int(session.scalar(select(func.count()).select_from(Conversation)) or 0)
+        query = _listed(select(func.count()).select_from(Conversation))
+        return int(session.scalar(query) or 0)
 
 
 def unread_total(ctx: Context) -> int:
+    """Unread replies of the listed conversations (a deleted lead's could never be read)."""
     with ctx.db.read() as session:
-        return int(session.scalar(select(func.coalesce(func.sum(Conversation.unread), 0))) or 0)
+        query = _listed(select(func.coalesce(func.sum(Conversation.unread), 0)))
+        return int(session.scalar(query) or 0)
 
 
 def mark_read(ctx: Context, lead_id: int) -> int:

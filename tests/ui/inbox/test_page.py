@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from desktop.models import Message
 from desktop.services.inbox import answers, conversations, templates
 from desktop.services.inbox.conversations import note_inbound
+from desktop.services.leads.store import delete_leads
 from desktop.ui.inbox.conversations_model import PAGE_SIZE, UNREAD_ROLE
 from desktop.ui.inbox.page import ConversationsPage
 from desktop.ui.inbox.thread_model import AUTO_REPLY, OPT_OUT_NOTE
@@ -241,3 +242,15 @@ def test_the_page_opens_auto_replies_and_templates(qtbot, services) -> None:
     dialog.close()  # the reply box's Templates menu reads the list again
     qtbot.waitUntil(lambda: page.reply_box.templates.loads > loads, timeout=10_000)
     assert page.reply_box.templates.names() == ["Later"]
+
+
+def test_a_deleted_leads_conversation_is_neither_listed_nor_counted(qtbot, services) -> None:
+    ctx = services.ctx
+    ids = add_leads(ctx, 2)
+    reply(ctx, phone(0), "Hello?")
+    reply(ctx, phone(1), "Still there?")
+    delete_leads(ctx, [ids[1]])
+    page = open_page(qtbot, services)
+    assert [row.lead_id for row in page.model.rows] == [ids[0]]
+    assert page.model.total == 1
+    assert page.unread == 1  # the deleted lead's reply could never be read
