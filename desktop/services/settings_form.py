@@ -116,7 +116,8 @@ FIELDS: dict[str, Field] = {
             "poll_interval",
             "Check statuses e&very",
             "The status check interval",
-            "How often TextDesk asks Twilio for new statuses and replies (e.g. 30s).",
+            "How often TextDesk asks Twilio for new statuses and replies while texts sent in "
+            "the last hour await their carrier; later ones less often (e.g. 30s).",
             "30s",
         ),
         Field(

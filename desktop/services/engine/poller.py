@@ -14,6 +14,7 @@ from desktop.models import InboundMessage, Message, Sequence
 from desktop.services.core.context import Context
 from desktop.services.engine.failures import apply_with_consequences
 from desktop.services.engine.inbound import record_inbound
+from desktop.services.engine.poll_schedule import next_poll_delay
 from desktop.services.status.rules import bucket_for_provider_status
 from desktop.services.status.vocabulary import Bucket
 from desktop.services.twilio.gateway import Gateway, GatewayError, TwilioMessage
@@ -23,22 +24,6 @@ log = logging.getLogger(__name__)
 # Twilio's DateSent filter works on whole days (UTC); a day of margin covers time zones and
 # messages sent just before midnight.
 DATE_MARGIN = timedelta(days=1)
-QUIET_INTERVAL = timedelta(minutes=10)
-YOUNG = timedelta(hours=1)
-
-
-def next_poll_delay(
-    now: datetime, youngest_handoff: datetime | None, tracked: int, base: timedelta
-) -> timedelta:
-    """Short while messages are young, longer as they age, long when nothing is tracked."""
-    if tracked == 0 or youngest_handoff is None:
-        return max(base, QUIET_INTERVAL)
-    age = now - youngest_handoff
-    if age < YOUNG:
-        return base
-    if age < 6 * YOUNG:
-        return min(max(base, 4 * base), QUIET_INTERVAL)
-    return max(base, QUIET_INTERVAL)
 
 
 def _day_start(moment: datetime) -> datetime:

@@ -54,3 +54,14 @@ def format_in(delta: timedelta) -> str:
     if minutes < 90:
         return f"in {minutes} min"
     return f"in {minutes // 60} h"
+
+
+def format_interval(delta: timedelta) -> str:
+    """'30 s', '2 min', '1 h 30 min': how often something happens, exactly."""
+    seconds = delta.total_seconds()
+    if seconds < 60 or seconds % 60:
+        return f"{seconds:g} s"
+    hours, minutes = divmod(round(seconds) // 60, 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h {minutes} min" if minutes else f"{hours} h"

@@ -12,9 +12,11 @@ import enum
 import time
 from collections import deque
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from desktop.ui.kit.formatting import plural
+from desktop.services.engine.poll_schedule import AGING, YOUNG, poll_schedule
+from desktop.ui.kit.formatting import format_interval, plural
 
 if TYPE_CHECKING:
     from desktop.services.engine.leases import Holder
@@ -166,6 +168,37 @@ class RateMeter:
         first_at, first = samples[0]
         elapsed = now - first_at
         return (handed_off - first) / elapsed if elapsed > 0 else 0.0
+
+
+def status_checks_text(poll_interval: timedelta, *, demo: bool = False) -> str:
+    """When statuses and replies are read, as the engine really schedules it for the
+    `poll_interval` setting: that often while texts are young, less often later."""
+    schedule = poll_schedule(poll_interval)
+    young, aging, quiet = (
+        format_interval(schedule.young),
+        format_interval(schedule.aging),
+        format_interval(schedule.quiet),
+    )
+    hour, hours = _age(YOUNG), _age(AGING)
+    text = "TextDesk asks Twilio for new statuses and replies every "
+    if young == quiet:
+        text += f"{young}."
+    elif aging == quiet:
+        text += f"{young} while texts sent in the last {hour} await their carrier, and every "
+        text += f"{quiet} otherwise."
+    else:
+        text += (
+            f"{young} while texts sent in the last {hour} await their carrier, every {aging} "
+            f"for texts up to {hours} old, and every {quiet} otherwise."
+        )
+    if demo:
+        text += " These are the demo's quick timings; your settings apply outside demo mode."
+    return text
+
+
+def _age(age: timedelta) -> str:
+    hours = round(age.total_seconds() / 3600)
+    return "hour" if hours == 1 else f"{hours} hours"
 
 
 def desktop_of(holder: Holder) -> str:

@@ -36,6 +36,7 @@ from desktop.ui.inbox.dock import ConversationsDock
 from desktop.ui.inbox.unread import notification, unread_text
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.formatting import plural
+from desktop.ui.kit.lifetime import run_for
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.prompts import Prompts
 from desktop.ui.kit.sending_status import Phase, SendingStatus
@@ -167,6 +168,7 @@ class MainWindow(QMainWindow):
             )
         self._connect_bulk()
         self._connect_conversations()
+        self._read_status_checks()
 
     # -- building ------------------------------------------------------------------------
 
@@ -271,6 +273,17 @@ class MainWindow(QMainWindow):
         page.raiseRequested.connect(lambda: self._raise_dock(self.conversations_dock))
         self.status.unreadClicked.connect(self.show_conversations_action.trigger)
 
+    def _read_status_checks(self) -> None:
+        """The poll_interval setting, for the status bar's words on status checks."""
+        settings, demo = self.services.ctx.settings, self.services.demo
+        run_for(
+            self,
+            self.services.tasks,
+            lambda: settings.get("poll_interval"),
+            lambda interval: self.status.set_poll_interval(interval, demo=demo),
+            lambda sentence: log.warning("status check interval not read: %s", sentence),
+        )
+
     def _show_unread(self, unread: int) -> None:
         self.status.set_unread(unread_text(unread))
         self.background.tray.set_note(unread_text(unread))
@@ -303,6 +316,7 @@ class MainWindow(QMainWindow):
         self.dashboard.refresh_all()
         self.leads_page.refresh()
         self.conversations_page.refresh()
+        self._read_status_checks()
         self.services.poke_engine()
 
     def open_composer(self, copy_of: int | None = None) -> ComposerDialog:
@@ -347,6 +361,7 @@ class MainWindow(QMainWindow):
 
     def on_settings_saved(self) -> None:
         self.services.poke_engine()
+        self._read_status_checks()
         if not self.services.demo:
             self.notifier.show_info("Settings saved.")
             return

@@ -7,13 +7,23 @@ work (exports) shows a busy bar here.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QStatusBar, QWidget
 
-from desktop.ui.kit.sending_status import BACKGROUND_NOTE, Activity, Phase, SendingStatus
+from desktop.ui.kit.sending_status import (
+    BACKGROUND_NOTE,
+    Activity,
+    Phase,
+    SendingStatus,
+    status_checks_text,
+)
 from desktop.ui.kit.theme import dot_icon
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 RUNNING, STOPPED, TROUBLE = "#34a853", "#9aa0a6", "#d93025"
+OUTBOX_TIP = "Awaiting response from destination carrier"
 
 
 class EngineStatusBar(QStatusBar):
@@ -56,7 +66,7 @@ class EngineStatusBar(QStatusBar):
         )
         self.outbox_label = QLabel("")
         self.outbox_label.setObjectName("outboxLabel")
-        self.outbox_label.setToolTip("Awaiting response from destination carrier")
+        self.outbox_label.setToolTip(OUTBOX_TIP)
         self.rate_label = QLabel("")
         self.rate_label.setObjectName("sendRateLabel")
         self.rate_label.setToolTip("Messages handed to Twilio per second, over the last 10 seconds")
@@ -83,6 +93,7 @@ class EngineStatusBar(QStatusBar):
         ):
             self.addPermanentWidget(widget)
         self.last_status: SendingStatus | None = None
+        self.checks_text = ""  # when statuses are read: set from the poll_interval setting
 
     def _set_dot(self, color: str) -> None:
         self.dot.setPixmap(dot_icon(color).pixmap(QSize(10, 10)))
@@ -97,13 +108,27 @@ class EngineStatusBar(QStatusBar):
         else:
             self._set_dot(STOPPED)
         self.engine_label.setText(status.headline())
-        self.engine_label.setToolTip(status.details())
+        self._engine_tip()
         self.background_label.setVisible(status.phase == Phase.RUNNING)
         known = status.phase != Phase.UNKNOWN
         self.queue_label.setText(f"In-queue: {status.in_queue:,}" if known else "In-queue: –")
         self.outbox_label.setText(f"Outbox: {status.outbox:,}" if status.outbox else "")
         sending = status.phase in (Phase.RUNNING, Phase.ELSEWHERE) and status.send_rate > 0
         self.rate_label.setText(f"{status.send_rate:.1f} msg/s" if sending else "")
+
+    def set_poll_interval(self, interval: timedelta, *, demo: bool = False) -> None:
+        """Say when statuses are checked, as the setting and the engine's schedule have it
+        (no countdown: the service's next check is not the window's to know)."""
+        self.checks_text = status_checks_text(interval, demo=demo)
+        self.outbox_label.setToolTip(wrapped_tooltip(f"{OUTBOX_TIP}.", self.checks_text) or "")
+        self._engine_tip()
+
+    def _engine_tip(self) -> None:
+        details = self.last_status.details() if self.last_status is not None else ""
+        if self.checks_text:
+            self.engine_label.setToolTip(wrapped_tooltip(details, self.checks_text) or "")
+        else:
+            self.engine_label.setToolTip(details)
 
     def set_unread(self, text: str) -> None:
         """ "3 unread replies" as a link to the conversations; hidden when "" (all read)."""

@@ -12,7 +12,7 @@ import pytest
 
 from desktop.sandbox import CarrierSandbox, SandboxConfig
 from desktop.services.core.context import Context
-from desktop.services.engine.poller import QUIET_INTERVAL, next_poll_delay
+from desktop.services.engine.poll_schedule import QUIET_INTERVAL, next_poll_delay
 from desktop.services.sequences import builder
 from desktop.services.sequences import lifecycle as sequences
 from desktop.services.status.vocabulary import SequenceStatus
@@ -85,6 +85,9 @@ def test_adaptive_poll_delay() -> None:
     assert next_poll_delay(now, now - timedelta(days=1), 10, base) == QUIET_INTERVAL
     assert next_poll_delay(now, None, 0, base) == QUIET_INTERVAL
     assert next_poll_delay(now, None, 0, timedelta(hours=1)) == timedelta(hours=1)
+    # A long interval is never shortened for older texts (15 min, not the quiet 10).
+    slow = timedelta(minutes=15)
+    assert next_poll_delay(now, now - timedelta(hours=2), 10, slow) == slow
 
 
 def test_cancel_a_scheduled_message() -> None:

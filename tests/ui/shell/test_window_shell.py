@@ -1,9 +1,11 @@
 """The window's frame: tabs that never tear off, the app's name said once, notices that let
-the window be narrowed again."""
+the window be narrowed again, status checks described as the setting and the engine have
+them."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -11,6 +13,11 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDockWidget, QTabBar
 
 from desktop.app import TextDeskApp, build_app, identify_application
+from desktop.services.core.context import Context
+from desktop.services.engine.poll_schedule import next_poll_delay
+from desktop.ui.kit.formatting import format_interval
+from desktop.ui.kit.sending_status import status_checks_text
+from desktop.ui.kit.tooltips import plain_text
 from desktop.ui.shell.main_window import MainWindow, window_title
 
 
@@ -95,3 +102,56 @@ def test_the_demo_notice_lets_the_window_narrow_again(qtbot, apps, db_url: str) 
     # Wrapped to the narrower width, whole: no line of it is cut off.
     qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()))
     assert banner.geometry().right() < main.width()
+
+
+CHECKS = "TextDesk asks Twilio for new statuses and replies every "
+
+
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [
+        (
+            "30s",
+            "30 s while texts sent in the last hour await their carrier, every 2 min for "
+            "texts up to 6 hours old, and every 10 min otherwise.",
+        ),
+        (
+            "3m",
+            "3 min while texts sent in the last hour await their carrier, and every "
+            "10 min otherwise.",
+        ),
+        ("15m", "15 min."),
+    ],
+)
+def test_status_checks_are_said_as_the_setting_has_them(
+    qtbot, apps, db_url: str, setting: str, said: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TWILIO_ACCOUNT_SID", "AC" + "1" * 32)  # not the demo: its own timings
+    monkeypatch.setenv("TWILIO_AUTH_TOKEN", "a" * 32)
+    ctx = Context.open(db_url)
+    ctx.settings.set("poll_interval", setting)
+    ctx.close()
+    main = window(apps, db_url)
+    bar = main.status
+    qtbot.waitUntil(lambda: bool(bar.checks_text), timeout=5000)
+    assert bar.checks_text == CHECKS + said
+    assert (CHECKS + said) in plain_text(bar.outbox_label.toolTip())
+    assert (CHECKS + said) in plain_text(bar.engine_label.toolTip())
+    # Changed in Settings: the words follow at once.
+    main.settings_services.ctx.settings.set("poll_interval", "1s")
+    main.on_settings_saved()
+    qtbot.waitUntil(lambda: bar.checks_text.startswith(CHECKS + "1 s while"), timeout=5000)
+    assert "every 4 s for texts up to 6 hours old" in bar.checks_text
+
+
+@pytest.mark.parametrize("seconds", [0.5, 1, 2, 30, 90, 180, 600, 900, 3600])
+def test_the_words_are_the_engines_schedule(seconds: float) -> None:
+    base = timedelta(seconds=seconds)
+    now = datetime(2026, 11, 26, 12, tzinfo=UTC)
+    text = status_checks_text(base)
+    for age, tracked in ((timedelta(minutes=5), 1), (timedelta(hours=2), 1), (None, 0)):
+        handoff = None if age is None else now - age
+        every = format_interval(next_poll_delay(now, handoff, tracked, base))
+        assert f"every {every}" in text, (every, text)
+    assert "demo" not in text
+    assert status_checks_text(base, demo=True).startswith(text)
