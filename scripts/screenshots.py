@@ -1,4 +1,5 @@
-"""Render the README screenshots: main window, lead list, lead history and composer.
+"""Render the README screenshots: main window, lead list, lead history, composer and
+conversations.
 
 Run under a virtual display:  xvfb-run -a .venv/bin/python scripts/screenshots.py
 Options: --out DIR (default docs/screenshots), --size WxH (repeatable; default 1280x800 and
@@ -188,6 +189,14 @@ def main(argv: list[str] | None = None) -> int:
             shots.save(composer, "composer")
             composer.close()  # by the program: a typed draft does not ask
             settle()
+
+            window.show_conversations_action.trigger()
+            page = window.conversations_page
+            spin_until(lambda p=page: p.model.rowCount() > 0, 60, "the demo's replies")
+            page.list.setCurrentIndex(page.model.index(0))
+            spin_until(lambda p=page: p.history is not None, 20, "a conversation")
+            shots.save(window, "conversations")
+            window.show_dashboard_action.trigger()
     finally:
         app.shutdown()
         # Closing the window never stops sending: the throw-away database's service would
