@@ -1,9 +1,10 @@
 """Small pieces of application state kept in the `settings` table beside the real settings.
 
-The dashboard's widget choice and order, the window layout and the demo seeding marker live
-in the database rather than in QSettings, so they travel with the data (a demo database keeps
-its own) and a test that rebuilds the app on the same database sees them. Keys carry a prefix
-so they can never collide with the user-facing setting keys, which `Settings` validates.
+The dashboard's widget choice and order, the window's placement (per desktop) and the demo
+seeding marker live in the database rather than in QSettings, so they travel with the data (a
+demo database keeps its own) and a test that rebuilds the app on the same database sees them.
+Keys carry a prefix so they can never collide with the user-facing setting keys, which
+`Settings` validates.
 """
 
 from __future__ import annotations
@@ -20,13 +21,18 @@ log = logging.getLogger(__name__)
 
 PREFIX = "app."
 DASHBOARD_KEY = "dashboard_layout"
-WINDOW_STATE_KEY = "window_state"
+WINDOW_KEY = "window_placement"
 
 
 def _full_key(key: str) -> str:
     if not key or len(PREFIX + key) > 64:
         raise ValueError(f"bad preference key {key!r}")
     return PREFIX + key
+
+
+def window_key(desktop: str) -> str:
+    """The main window's placement is this desktop's (team mode shares the database)."""
+    return f"{WINDOW_KEY}.{desktop}"[: 64 - len(PREFIX)]
 
 
 def get_value(ctx: Context, key: str) -> str | None:

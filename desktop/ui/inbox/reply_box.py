@@ -73,7 +73,7 @@ class ReplyBox(QWidget):
         self.edit.installEventFilter(self)
 
         self.field_button = QToolButton()
-        self.field_button.setText("Merge fi&eld")
+        self.field_button.setText("&Merge field")
         self.field_button.setToolTip("Insert a merge field (the lead's name, …) at the cursor")
         self.field_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         fields = QMenu(self.field_button)
@@ -91,7 +91,7 @@ class ReplyBox(QWidget):
         self.message.setObjectName("hint")
         self.message.setWordWrap(True)
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.send_button = QPushButton("Sen&d")
+        self.send_button = QPushButton("&Send")
         self.send_button.setObjectName("replySendButton")
         self.send_button.setProperty("role", "primary")
         self.send_button.setToolTip("Send this answer (Ctrl+Enter)")
@@ -196,7 +196,7 @@ class ReplyBox(QWidget):
 
     def _set_sending(self, sending: bool) -> None:
         self.sending = sending
-        self.send_button.setText("Sending…" if sending else "Sen&d")
+        self.send_button.setText("Sending…" if sending else "&Send")
         self.edit.setReadOnly(sending)
         self._update()
 

@@ -44,6 +44,7 @@ from desktop.ui.kit.theme import STYLE_SHEET
 from desktop.ui.leads.page import LeadsPage
 from desktop.ui.shell.background import BackgroundControls
 from desktop.ui.shell.banner import NoticeArea
+from desktop.ui.shell.placement import WindowPlacement
 from desktop.ui.shell.status_bar import EngineStatusBar
 
 if TYPE_CHECKING:
@@ -107,6 +108,9 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(window_title(services.demo))
         self.setStyleSheet(STYLE_SHEET)
         self.resize(1280, 800)
+        # Where the user left it, fitted to this screen (a window of a bigger monitor fits).
+        self.placement = WindowPlacement(self, services.ctx, services.tasks)
+        self.placement.restore()
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
         )
@@ -464,6 +468,7 @@ class MainWindow(QMainWindow):
     def stop(self) -> None:
         """Stop every refresh before the services close (the window may outlive them)."""
         self.stopped = True
+        self.placement.remember()
         self.dashboard.stop()
         self.leads_page.stop()
         self.conversations_page.stop()
@@ -474,6 +479,7 @@ class MainWindow(QMainWindow):
         self.notices.updateGeometry()  # wrapped notices need the new width
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.placement.remember()  # closing, or hiding to the tray
         if not self.background.handle_close(event):
             return  # hidden to the tray, or the user is asked first
         self.stop()

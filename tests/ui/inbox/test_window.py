@@ -5,11 +5,13 @@ window's database."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QAbstractButton
 
 from desktop.app import TextDeskApp, build_app
 from desktop.services.sequences import builder
@@ -133,3 +135,21 @@ def test_settings_open_auto_replies_and_templates(qtbot, app) -> None:  # type: 
     qtbot.waitUntil(lambda: inbox.auto_replies.model.rowCount() == 2, timeout=10_000)
     inbox.done(0)
     settings.done(0)
+
+
+def test_the_conversations_letters_are_their_own_in_the_window(qtbot, app) -> None:  # type: ignore[no-untyped-def]
+    """Docks behind their tabs stay "visible" to Qt: an Alt+letter shared with the Leads
+    page (Edit, Delete) could press its button instead."""
+    window = app().window
+    page = window.conversations_page
+    page.open_lead(1)  # shows the reply box (the lead need not exist for its buttons)
+    found: dict[str, list[str]] = {}
+    for widget in window.findChildren(QAbstractButton):
+        letter = re.search(r"&(\w)", widget.text())
+        if letter and widget.isVisible():
+            found.setdefault(letter.group(1).lower(), []).append(widget.text())
+    mine = [page.send_button, page.reply_box.field_button, page.reply_box.templates_button]
+    for button in mine:
+        letter = re.search(r"&(\w)", button.text())
+        assert letter is not None, button.text()
+        assert found[letter.group(1).lower()] == [button.text()], found

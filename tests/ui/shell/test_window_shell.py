@@ -1,6 +1,6 @@
 """The window's frame: tabs that never tear off, the app's name said once, notices that let
 the window be narrowed again, status checks described as the setting and the engine have
-them."""
+them, a window that opens where it was left and fits the screen it opens on."""
 
 from __future__ import annotations
 
@@ -8,17 +8,19 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDockWidget, QTabBar
 
 from desktop.app import TextDeskApp, build_app, identify_application
+from desktop.services.core import ui_prefs
 from desktop.services.core.context import Context
 from desktop.services.engine.poll_schedule import next_poll_delay
 from desktop.ui.kit.formatting import format_interval
 from desktop.ui.kit.sending_status import status_checks_text
 from desktop.ui.kit.tooltips import plain_text
 from desktop.ui.shell.main_window import MainWindow, window_title
+from desktop.ui.shell.placement import Placement, fitted
 
 
 @pytest.fixture
@@ -155,3 +157,56 @@ def test_the_words_are_the_engines_schedule(seconds: float) -> None:
         assert f"every {every}" in text, (every, text)
     assert "demo" not in text
     assert status_checks_text(base, demo=True).startswith(text)
+
+
+def test_the_window_opens_where_it_was_left(qtbot, apps, db_url: str) -> None:
+    first = window(apps, db_url)
+    first.resize(700, 560)
+    first.move(20, 30)
+    qtbot.waitUntil(lambda: first.size() == QSize(700, 560))
+    left = first.geometry()
+    apps.pop().shutdown()  # closing the window remembers it
+
+    again = window(apps, db_url)
+    qtbot.waitUntil(lambda: again.geometry() == left)
+    assert not again.isMaximized()
+    again.showMaximized()
+    qtbot.waitUntil(again.isMaximized)
+    apps.pop().shutdown()
+
+    maximized = window(apps, db_url)
+    qtbot.waitUntil(maximized.isMaximized)
+    maximized.showNormal()  # un-maximized, it goes back to where it was before
+    qtbot.waitUntil(lambda: maximized.geometry() == left)
+
+
+def test_a_window_left_on_a_bigger_monitor_fits_this_one(qtbot, apps, db_url: str) -> None:
+    first = window(apps, db_url)  # the demo's database, where the window keeps its place
+    ctx = first.services.ctx
+    key = first.placement.key
+    apps.pop().shutdown()
+    big = Placement(1500, 900, 1920, 1200, frame=(2, 30, 2, 2))  # off this screen
+    stored = Context.open(ctx.db.url)
+    ui_prefs.set_value(stored, key, big.to_json())
+    stored.close()
+
+    main = window(apps, db_url)
+    screen = main.screen().availableGeometry()
+    qtbot.waitUntil(lambda: screen.contains(main.frameGeometry()))
+    assert main.width() <= screen.width() and main.height() <= screen.height()
+
+
+def test_fitted_keeps_a_window_on_a_1024x700_screen() -> None:
+    screen = QRect(0, 0, 1024, 700)
+    frame = QMargins(1, 30, 1, 1)
+    big = fitted(QRect(1500, 900, 1920, 1200), screen, frame)
+    assert big == QRect(1, 30, 1022, 669)  # the whole screen, title bar included
+    small = fitted(QRect(-400, 200, 800, 600), screen, frame)
+    assert small == QRect(
+        1, 99, 800, 600
+    )  # moved back on the screen (its bottom on the bottom), its size kept
+    inside = QRect(100, 80, 700, 500)
+    assert fitted(inside, screen, frame) == inside
+    assert Placement.from_json('{"x": "left"}') is None  # hand-edited: the default size
+    kept = Placement(1, 2, 300, 400, True, (1, 30, 1, 1))
+    assert Placement.from_json(kept.to_json()) == kept
