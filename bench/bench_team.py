@@ -11,11 +11,11 @@
    settings accept), quiet hours off; engines are
    `python -m desktop worker --until-idle` processes against an in-process CarrierSandbox,
    rate = creates in the sandbox's ledger / time from the first to the last create.
-   "stock" rows run the worker as shipped (`--wait`, each with its own TEXTDESK_FROM).
-   Two what-ifs run bench/team_worker.py (the same worker, patched in its own process):
+   "stock" rows run the worker as shipped (`--wait`, each with its own TEXTDESK_FROM): the
+   first engine holds every sender and its dispatcher takes them in turns in each batch.
+   One what-if runs bench/team_worker.py (the same worker, patched in its own process):
    "spread", whose engine wants only the senders it is given (round robin: one engine per
-   sender with three engines), and "pick", spread plus a dispatcher that picks each batch
-   across its senders instead of in (scheduled_for, id) order (see team_worker.py).
+   sender with three engines), as desktops each holding credentials for one sender.
 
     .venv/bin/python bench/bench_team.py [--pg ADMIN_URL] [--quick] [--only enqueue,counts,handoffs]
 
@@ -321,7 +321,7 @@ def explain(ctx: Context) -> dict[str, str]:
 @dataclass
 class Run:
     kind: str
-    mode: str  # "stock", "spread" or "pick"
+    mode: str  # "stock" or "spread"
     engines: int
     per_sender: int
     handoffs: int = 0
@@ -344,7 +344,7 @@ class Run:
 
 
 def _assignments(mode: str, engines: int) -> list[tuple[str, ...]]:
-    """Which senders each engine is given in "spread" and "pick" modes (round robin); in
+    """Which senders each engine is given in "spread" mode (round robin); in
     "stock" mode each worker only has its own default sender (TEXTDESK_FROM)."""
     if mode == "stock":
         return [(SENDERS[i],) for i in range(engines)]
@@ -419,8 +419,6 @@ def bench_handoffs(
                 argv = [sys.executable, "-m", "desktop", "worker", "--wait", "--until-idle"]
             else:
                 argv = [sys.executable, str(ROOT / "bench" / "team_worker.py"), ",".join(senders)]
-                if mode == "pick":
-                    argv.append("--per-sender-pick")
             out = open(logs / f"worker{i}.out", "w")  # noqa: SIM115 (closed below)
             procs.append(
                 (
@@ -489,7 +487,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
     parser.add_argument("--only", default="enqueue,counts,handoffs")
     parser.add_argument("--engines", help="engine counts (default 1,2,3; quick: 1,3)")
-    parser.add_argument("--modes", help="stock,spread,pick (default all; quick: stock,spread)")
+    parser.add_argument("--modes", help="stock,spread (default both)")
     parser.add_argument("--per-sender", type=int, help="messages per sender (hand-offs)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument("--explain", action="store_true", help="print PostgreSQL's plans")
@@ -499,7 +497,7 @@ def main() -> None:
         sizes.per_sender = args.per_sender
     only = set(args.only.split(","))
     counts_of = [int(x) for x in (args.engines or ("1,3" if args.quick else "1,2,3")).split(",")]
-    modes = (args.modes or ("stock,spread" if args.quick else "stock,spread,pick")).split(",")
+    modes = (args.modes or "stock,spread").split(",")
     figures: dict[str, Any] = {"sizes": asdict(sizes), "nproc": os.cpu_count()}
     with postgres(args.pg) as admin, tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -527,13 +525,8 @@ def main() -> None:
                     dbs.drop_all()
             if "handoffs" in only:
                 figures["handoffs"] = []
-                # spread x1 is stock x1; pick x3 is spread x3 (one sender per engine).
-                plan = [
-                    (e, m)
-                    for m in modes
-                    for e in counts_of
-                    if not (m == "spread" and e == 1) and not (m == "pick" and e == 3)
-                ]
+                # spread x1 is stock x1.
+                plan = [(e, m) for m in modes for e in counts_of if not (m == "spread" and e == 1)]
                 for engines, mode in plan:
                     for kind, dbs in all_dbs.items():
                         run = bench_handoffs(

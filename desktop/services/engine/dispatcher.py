@@ -13,9 +13,11 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
+from itertools import zip_longest
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, Row, select, update
+from sqlalchemy.orm import Session
 
 from desktop.models import Lead, Message, Sequence
 from desktop.services.core.context import Context
@@ -37,6 +39,9 @@ log = logging.getLogger(__name__)
 BATCH = 200
 TIMEZONE_RECHECK = timedelta(days=1)
 TOO_MANY_REQUESTS = 20429
+
+# A due message with what deciding it needs: lead time zone, opted out, deleted, sender.
+DueRow = Row[Message, str, bool, datetime | None, str]
 
 
 class Dispatcher:
@@ -155,25 +160,13 @@ class Dispatcher:
         jobs: list[Job] = []
         changed: set[int] = set()
         with self.ctx.db.write() as session:
-            rows = session.execute(
-                select(Message, Lead.timezone, Lead.opted_out, Lead.deleted_at, Sequence.sender)
-                .join(Lead, Lead.id == Message.lead_id)
-                .join(Sequence, Sequence.id == Message.sequence_id)
-                .where(
-                    Message.bucket == Bucket.IN_QUEUE.value,
-                    Message.claimed_at.is_(None),
-                    Message.scheduled_for <= now,
-                    Sequence.status.in_(SENDING_STATUSES),
-                    Sequence.sender.in_(sorted(senders)),
-                    self.of_my_account(),
-                )
-                .order_by(Message.scheduled_for, Message.id)
-                .limit(BATCH)
-                # PostgreSQL: rows another transaction holds (a cancel, a poll, another
-                # engine's pick during a lease takeover) are passed over, never waited on;
-                # the claim below decides each message. SQLite writes one at a time anyway.
-                .with_for_update(of=Message, skip_locked=True)
-            ).all()
+            # Each sender's due messages, taken in turns: one batch keeps every held
+            # sender's rate busy at once (a batch in plain (scheduled_for, id) order is one
+            # sequence's, hence one sender's, and the senders would take turns).
+            busy = sorted(senders & self._sending_senders(session))
+            share = max(1, BATCH // max(1, len(busy)))
+            per_sender = [self._due(session, sender, now, share) for sender in busy]
+            rows = [row for turn in zip_longest(*per_sender) for row in turn if row is not None]
             # Why each lead gets no more texts, for its history: deleted wins, as in
             # builder.choose_recipients.
             gone_leads: dict[int, str] = {}
@@ -223,6 +216,41 @@ class Dispatcher:
         if changed:
             self.on_change(changed)
         return jobs
+
+    def _sending_senders(self, session: Session) -> set[str]:
+        """Senders of this account's sequences still sending (a small table): a held
+        sender with nothing to send takes no share of the batch."""
+        return set(
+            session.scalars(
+                select(Sequence.sender)
+                .where(Sequence.status.in_(SENDING_STATUSES), self.of_my_account())
+                .distinct()
+            )
+        )
+
+    def _due(self, session: Session, sender: str, now: datetime, limit: int) -> list[DueRow]:
+        """Up to `limit` due, unclaimed messages of `sender`, oldest first."""
+        return list(
+            session.execute(
+                select(Message, Lead.timezone, Lead.opted_out, Lead.deleted_at, Sequence.sender)
+                .join(Lead, Lead.id == Message.lead_id)
+                .join(Sequence, Sequence.id == Message.sequence_id)
+                .where(
+                    Message.bucket == Bucket.IN_QUEUE.value,
+                    Message.claimed_at.is_(None),
+                    Message.scheduled_for <= now,
+                    Sequence.status.in_(SENDING_STATUSES),
+                    Sequence.sender == sender,
+                    self.of_my_account(),
+                )
+                .order_by(Message.scheduled_for, Message.id)
+                .limit(limit)
+                # PostgreSQL: rows another transaction holds (a cancel, a poll, another
+                # engine's pick during a lease takeover) are passed over, never waited on;
+                # the claim decides each message. SQLite writes one at a time anyway.
+                .with_for_update(of=Message, skip_locked=True)
+            ).all()
+        )
 
     # -- one hand-off (runs on a pool thread) ----------------------------------------
 

@@ -5,6 +5,7 @@ desktop whose senders are free starts even while another desktop sends for other
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from desktop.sandbox import CarrierSandbox, SandboxConfig
 from desktop.services.core.actor import current_actor, user_name
 from desktop.services.core.context import Context
 from desktop.services.core.processes import this_process
+from desktop.services.engine import dispatcher
 from desktop.services.engine.engine import senders_wanted
 from desktop.services.engine.leases import holders
 from desktop.services.engine.service_control import service_state
@@ -163,3 +165,36 @@ def test_another_desktops_service_is_named_and_is_not_ours(ctx: Context) -> None
     assert [h.sender for h in state.senders_elsewhere()] == ["+14155550101"]
     (held,) = holders(ctx)
     assert held.user_name == "anna" and held.since <= datetime.now(UTC)
+
+
+def test_one_engine_keeps_each_of_its_senders_busy(ctx: Context) -> None:
+    """A batch takes its senders in turns: the pool's threads wait on every sender's rate at
+    once (a batch of one sequence's messages made three senders send one after another, at
+    one sender's rate; bench/bench_team.py measures it)."""
+    fast_settings(ctx)
+    senders = ("+14155550111", "+14155550112", "+14155550113")
+    add_leads(ctx, 120)
+    for sender in senders:
+        _create(ctx, f"From {sender}", sender=sender)
+    with CarrierSandbox(SandboxConfig.fast(seed=6)) as sandbox:
+        engine = make_engine(ctx, sandbox)
+        engine.startup()
+        assert set(senders) <= engine.dispatcher.leases.held
+        batch = engine.dispatcher._next_jobs()
+        share = dispatcher.BATCH // len(senders)
+        assert [job.sender for job in batch[:6]] == [*senders, *senders]
+        assert Counter(job.sender for job in batch) == {sender: share for sender in senders}
+        first = {
+            sender: min(j.message_id for j in batch if j.sender == sender) for sender in senders
+        }
+        with ctx.db.read() as session:  # each sender's oldest message comes first
+            for sender, message_id in first.items():
+                oldest = session.scalar(
+                    select(Message.id)
+                    .join(Sequence, Sequence.id == Message.sequence_id)
+                    .where(Sequence.sender == sender)
+                    .order_by(Message.id)
+                    .limit(1)
+                )
+                assert oldest == message_id
+        engine.stop()
