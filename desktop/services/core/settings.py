@@ -294,7 +294,7 @@ _ALL_SPECS = (
         "TEXTDESK_TWILIO_API_URL",
         credential=True,
     ),
-    SettingSpec("rate_limit", "1", _rate, "Message segments per second per sender"),
+    SettingSpec("rate_limit", "1", _rate, "Text parts (SMS segments) a second per sender"),
     SettingSpec(
         "quiet_hours", "08:00-21:00", parse_quiet_hours, "Sending window, lead's local time"
     ),
@@ -303,7 +303,9 @@ _ALL_SPECS = (
         "delivery_unknown_after", "72h", _window("delivery_unknown_after"), "Outbox timeout"
     ),
     SettingSpec("poll_interval", "30s", _window("poll_interval"), "Status refresh interval"),
-    SettingSpec("price_per_segment", "0.0079", _price, "Price per message segment (USD)"),
+    SettingSpec(
+        "price_per_segment", "0.0079", _price, "Price per text part (one SMS segment), USD"
+    ),
     SettingSpec("default_region", "US", _region, "Country for numbers without +code"),
     SettingSpec("start_at_login", "auto", _login_switch, "Start the sending service at login"),
     SettingSpec("owner_phone", "", _owner_phone, "Your own mobile, for test sends"),
