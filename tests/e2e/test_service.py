@@ -137,3 +137,31 @@ def test_the_service_leaves_when_nothing_is_left(
     wait_until(lambda: not _status(env)["running"], timeout=60, what="the service leaving")
     assert not process_alive(pid, "")
     assert len(sandbox.ledger_snapshot()) == 3
+
+
+def test_new_credentials_apply_to_the_running_service(
+    service_env: tuple[Context, CarrierSandbox, dict[str, str]],
+) -> None:
+    """Settings saved while the service runs reach it without a restart (issue 11, item 21):
+    refused with a wrong token it keeps the texts queued and says why; once the right token
+    is saved, the same process sends them."""
+    ctx, sandbox, env = service_env
+    for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN"):
+        env.pop(name)  # from the settings, as the window's Settings dialog saves them
+    ctx.settings.set_many(
+        {"twilio_account_sid": sandbox.account_sid, "twilio_auth_token": "0" * 32}
+    )
+    add_leads(ctx, 6)
+    sid = builder.create_sequence(ctx, "S", STEP, builder.LeadSelection(all=True)).sequence_id
+    started = _textdesk(env, "service", "start")
+    assert started.returncode == 0, started.stderr
+    pid = _status(env)["pid"]
+    wait_until(lambda: "20003" in str(_status(env)["problem"]), what="the refusal said")
+    assert sandbox.ledger_snapshot() == []
+    assert lifecycle.get_summary(ctx, sid).counts[Bucket.IN_QUEUE] == 6
+
+    ctx.settings.set_many({"twilio_auth_token": sandbox.auth_token})
+    wait_until(lambda: len(sandbox.ledger_snapshot()) == 6, what="the same service sending")
+    status = _status(env)
+    assert status["pid"] == pid and status["problem"] is None
+    assert Counter(entry.to for entry in sandbox.ledger_snapshot()).most_common(1)[0][1] == 1
