@@ -16,11 +16,13 @@ from desktop.app import TextDeskApp, build_app, identify_application
 from desktop.services.core import ui_prefs
 from desktop.services.core.context import Context
 from desktop.services.engine.poll_schedule import next_poll_delay
+from desktop.services.sequences import builder
 from desktop.ui.kit.formatting import format_interval
 from desktop.ui.kit.sending_status import status_checks_text
 from desktop.ui.kit.tooltips import plain_text
 from desktop.ui.shell.main_window import MainWindow, window_title
 from desktop.ui.shell.placement import Placement, fitted
+from tests.helpers import add_leads
 
 
 @pytest.fixture
@@ -210,3 +212,33 @@ def test_fitted_keeps_a_window_on_a_1024x700_screen() -> None:
     assert Placement.from_json('{"x": "left"}') is None  # hand-edited: the default size
     kept = Placement(1, 2, 300, 400, True, (1, 30, 1, 1))
     assert Placement.from_json(kept.to_json()) == kept
+
+
+@pytest.mark.parametrize("size", [QSize(1024, 700), QSize(1280, 800)])
+def test_the_sequences_table_gets_the_room_in_the_window(qtbot, apps, db_url: str, size) -> None:  # type: ignore[no-untyped-def]
+    """Item 7 in the whole window: every shown column within the table's width, and six
+    sequences in view without a scrollbar (the table once showed four and scrolled at five)."""
+    main = window(apps, db_url)
+    ctx = main.services.ctx  # without credentials: the demo's database beside db_url
+    add_leads(ctx, 3)
+    for n in range(6):
+        builder.create_sequence(
+            ctx, f"Spring campaign {n + 1}", [builder.StepSpec("Hi. Reply STOP to opt out")],
+            builder.LeadSelection(all=True),
+        )  # fmt: skip
+    main.resize(size)
+    main.refresh_all()  # no change watcher without the services
+    bulk = main.bulk_sequences
+    assert bulk is not None
+    table = bulk.table
+    qtbot.waitUntil(lambda: bulk.model.rowCount() == 6, timeout=10_000)
+    qtbot.waitUntil(lambda: main.size() == size)
+    qtbot.waitUntil(lambda: not table.horizontalScrollBar().isVisible(), timeout=5_000)
+    header = table.horizontalHeader()
+    shown = [i for i in range(header.count()) if not table.isColumnHidden(i)]
+    assert sum(header.sectionSize(i) for i in shown) <= table.viewport().width()
+    assert not table.verticalScrollBar().isVisible()
+    rows = table.model()  # the table's own (sorting) model
+    last_row = table.visualRect(rows.index(rows.rowCount() - 1, shown[0]))
+    assert not last_row.isEmpty()
+    assert table.viewport().rect().contains(last_row)
