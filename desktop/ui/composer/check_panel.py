@@ -83,8 +83,11 @@ class CheckPanel(QGroupBox):
             text += " MMS usually costs more; see your Twilio price list."
         self.cost.setText(text)
         self.cost.setToolTip(
-            "Twilio bills SMS per segment: a text part of up to 160 characters (70 with "
-            "special characters such as emoji)."
+            wrapped_tooltip(
+                "Twilio bills SMS per segment: a text part of up to 160 characters (70 with "
+                "special characters such as emoji)."
+            )
+            or ""
         )
         start = check.draft.start_at
         # The forecast's duration counts from the start; say when that is if not now.

@@ -48,6 +48,7 @@ from desktop.ui.composer.wording import Recipients
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.form_style import FORM_STYLE, restyle
 from desktop.ui.kit.lifetime import run_for
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 CHECK_DELAY_MS = 400  # wait for a pause in typing before reading every selected lead
 SIDE_WIDTH = (320, 420)  # the preview and "Before you start": narrower on a small screen
@@ -350,7 +351,7 @@ class ComposerDialog(QDialog):
         self.start_button.setText("&Schedule" if later else "&Start sending")
         reason = self.blocking_reason()
         self.start_button.setEnabled(not reason)
-        self.start_button.setToolTip(reason or "Start (Ctrl+Enter)")
+        self.start_button.setToolTip(wrapped_tooltip(reason) or "Start (Ctrl+Enter)")
         if self.last_check is not None and self.last_check.draft == self.draft():
             self.check_panel.show_check(self.last_check, self._form_problems())
 

@@ -175,8 +175,11 @@ class ScheduleBox(QGroupBox):
         self.when_edit.setEnabled(False)
         self.zone_label = _label("hint")
         self.zone_label.setToolTip(
-            "The start time is in this computer's time zone. Quiet hours are kept in each "
-            "lead's own time zone."
+            wrapped_tooltip(
+                "The start time is in this computer's time zone. Quiet hours are kept in each "
+                "lead's own time zone."
+            )
+            or ""
         )
         group = QButtonGroup(self)
         group.addButton(self.now_radio)
@@ -231,7 +234,8 @@ class ScheduleBox(QGroupBox):
     def _check_sender(self) -> None:
         problem = self.sender_problem()
         self.sender_error.setText(problem)
-        self.sender_error.setToolTip(SENDER_FORMAT_TIP if problem else "")
+        tip = wrapped_tooltip(SENDER_FORMAT_TIP) if problem else None
+        self.sender_error.setToolTip(tip or "")
         self.sender_error.setVisible(bool(problem))
         self.changed.emit()
 

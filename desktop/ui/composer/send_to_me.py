@@ -15,6 +15,7 @@ from desktop.services.inbox.answers import Answer
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.formatting import plural
 from desktop.ui.kit.lifetime import run_for
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 NO_OWNER_PHONE = (
     "Set your own mobile number first: Settings (Ctrl+,), “Your mobile”, under “You and "
@@ -46,7 +47,7 @@ class SendToMe(QObject):
         self.preview_lead = preview_lead
         self.button = QPushButton(BUTTON_TEXT)
         self.button.setObjectName("sendTestButton")
-        self.button.setToolTip(BUTTON_TIP)
+        self.button.setToolTip(wrapped_tooltip(BUTTON_TIP) or "")
         self.button.setAutoDefault(False)
         self.button.clicked.connect(self.send)
         self.sending = False

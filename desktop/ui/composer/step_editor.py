@@ -33,6 +33,7 @@ from desktop.ui.composer.text_counter import (
     counter_tooltip,
     ucs2_hint,
 )
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 # (menu label, text inserted). A fallback keeps "Hi {first_name|there}" readable for a
 # lead without a first name.
@@ -118,7 +119,7 @@ class StepEditor(QFrame):
         self.hint = QLabel()
         self.hint.setObjectName("stepHint")
         self.hint.setWordWrap(True)
-        self.hint.setToolTip(UCS2_HINT_TOOLTIP)
+        self.hint.setToolTip(wrapped_tooltip(UCS2_HINT_TOOLTIP) or "")
         self.problems = QLabel()
         self.problems.setObjectName("stepProblems")
         self.problems.setWordWrap(True)

@@ -19,6 +19,7 @@ from desktop.services.inbox.templates import SavedMessage
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.lifetime import run_for
 from desktop.ui.kit.prompts import Prompts
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 # (title, label, suggested) -> the name typed, None when the owner canceled.
 AskName = Callable[[str, str, str], "str | None"]
@@ -98,7 +99,7 @@ class TemplateMenu(QMenu):
             self.insertAction(first, empty)
         for saved in self.saved:
             action = self.addAction(menu_label(saved))
-            action.setToolTip(saved.body)
+            action.setToolTip(wrapped_tooltip(saved.body) or "")
             action.triggered.connect(lambda _checked=False, body=saved.body: self.insert(body))
             self.insertAction(first, action)
         self.insertSeparator(first)

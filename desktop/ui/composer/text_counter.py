@@ -12,6 +12,7 @@ from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocu
 
 from desktop.services.text.gsm7 import utf16_units
 from desktop.services.text.segments import TextStats, analyze
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 UCS2_BACKGROUND = QColor("#ffd8a8")
 UCS2_FOREGROUND = QColor("#8a3b00")
@@ -34,17 +35,20 @@ def counter_line(stats: TextStats) -> str:
 
 
 def counter_tooltip(stats: TextStats) -> str:
-    """The counter in technical terms: Twilio's segments and the encoding."""
+    """The counter in technical terms: Twilio's segments and the encoding (a wrapped
+    tooltip: the sentence is ~200 characters)."""
     if stats.encoding == "UCS-2":
-        return (
+        text = (
             f"{stats.segments} segment(s), UCS-2 encoding: {SPECIAL_CHARACTERS.capitalize()} "
             "(67 each once a text is cut into parts). Twilio bills each part."
         )
-    return (
-        f"{stats.segments} segment(s), GSM-7 encoding: 160 characters fit in one text part; a "
-        "longer text is cut into parts of 153. A few characters ({ } [ ] ~ ^ | \\ €) count "
-        "as two. Twilio bills each part."
-    )
+    else:
+        text = (
+            f"{stats.segments} segment(s), GSM-7 encoding: 160 characters fit in one text part; "
+            "a longer text is cut into parts of 153. A few characters ({ } [ ] ~ ^ | \\ €) "
+            "count as two. Twilio bills each part."
+        )
+    return wrapped_tooltip(text) or ""
 
 
 def ucs2_hint(stats: TextStats) -> str:
@@ -86,7 +90,10 @@ class Ucs2Highlighter(QSyntaxHighlighter):
         self._format.setBackground(UCS2_BACKGROUND)
         self._format.setForeground(UCS2_FOREGROUND)
         self._format.setToolTip(
-            "A special character: text parts hold 70 characters instead of 160 (UCS-2)"
+            wrapped_tooltip(
+                "A special character: text parts hold 70 characters instead of 160 (UCS-2)"
+            )
+            or ""
         )
 
     def highlightBlock(self, text: str) -> None:

@@ -28,6 +28,7 @@ from desktop.services.inbox.conversations import ConversationRow
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.lifetime import run_for
 from desktop.ui.kit.roles import ID_ROLE
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -100,7 +101,7 @@ class ConversationsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return accessible_text(row)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{row.name} · {row.phone}\n{row.last_body}"
+            return wrapped_tooltip(f"{row.name} · {row.phone}\n{row.last_body}")
         if role == Qt.ItemDataRole.FontRole:
             return self.bold if row.unread else None
         if role == ID_ROLE:

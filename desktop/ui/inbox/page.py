@@ -44,6 +44,7 @@ from desktop.ui.kit.lifetime import run_for
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.refresh import Refresher
 from desktop.ui.kit.theme import BUCKET_SWATCHES
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 SEARCH_DELAY_MS = 300
 LIST_WIDTH = 320
@@ -151,7 +152,8 @@ class ConversationsPage(QWidget):
         self.settings_button.setObjectName("inboxSettingsLink")
         self.settings_button.setFlat(True)
         self.settings_button.setToolTip(
-            "Keywords answered by themselves (HELP, HOURS…) and saved messages"
+            wrapped_tooltip("Keywords answered by themselves (HELP, HOURS…) and saved messages")
+            or ""
         )
         self.settings_button.clicked.connect(self.open_settings)
         left_layout.addWidget(self.settings_button, 0, Qt.AlignmentFlag.AlignLeft)
@@ -162,8 +164,11 @@ class ConversationsPage(QWidget):
         self.opted_out_badge = QLabel("Opted out")
         self.opted_out_badge.setObjectName("optedOutBadge")
         self.opted_out_badge.setToolTip(
-            "They replied STOP (or you marked them): TextDesk sends them nothing, answers "
-            "included, unless they reply START."
+            wrapped_tooltip(
+                "They replied STOP (or you marked them): TextDesk sends them nothing, answers "
+                "included, unless they reply START."
+            )
+            or ""
         )
         self.opted_out_badge.hide()
         header = QWidget()

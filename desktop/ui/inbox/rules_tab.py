@@ -14,6 +14,7 @@ from desktop.ui.inbox.entry_dialog import EntryDialog
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.prompts import Prompts
 from desktop.ui.kit.table_model import Column
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 INTRO = (
     "When a reply is exactly one of these keywords (in any case), TextDesk answers it once, "
@@ -35,11 +36,11 @@ def state(rule: Rule) -> str:
 
 COLUMNS: tuple[Column[Rule], ...] = (
     Column("Keyword", lambda r: r.keyword),
-    Column("Answer", lambda r: r.answer or "(none)", tooltip=lambda r: r.answer or None),
+    Column("Answer", lambda r: r.answer or "(none)", tooltip=lambda r: wrapped_tooltip(r.answer)),
     Column(
         "State",
         state,
-        tooltip=lambda r: DEFAULT_TIP if r.default else None,
+        tooltip=lambda r: wrapped_tooltip(DEFAULT_TIP) if r.default else None,
         header_tooltip="Off: the keyword gets no answer (HELP and INFO stay listed, off)",
     ),
 )

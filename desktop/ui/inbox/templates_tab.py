@@ -13,6 +13,7 @@ from desktop.ui.inbox.entry_dialog import EntryDialog, Save
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.prompts import Prompts
 from desktop.ui.kit.table_model import Column
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 INTRO = (
     "Saved messages: insert one in a sequence's step or in an answer from its Templates menu. "
@@ -20,7 +21,7 @@ INTRO = (
 )
 COLUMNS: tuple[Column[SavedMessage], ...] = (
     Column("Name", lambda t: t.name),
-    Column("Text", lambda t: " ".join(t.body.split()), tooltip=lambda t: t.body),
+    Column("Text", lambda t: " ".join(t.body.split()), tooltip=lambda t: wrapped_tooltip(t.body)),
 )
 
 

@@ -3,8 +3,8 @@ the same source as the lead history dialog) turned into bubbles and notes.
 
 Outbound messages (campaign steps, the owner's answers, auto-replies) are on the right with
 their bucket's label (In-queue, Outbox, Sent, Error, ...) and, for an error, its heading and
-the catalog's full explanation as the tooltip, as in the history dialog. Replies are on the
-left; a STOP or START reply adds a note that says what it did.
+the catalog's full explanation as the tooltip (wrapped at ~60 characters), as in the history
+dialog. Replies are on the left; a STOP or START reply adds a note that says what it did.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from desktop.services.reports.history import HistoryEntry, LeadHistory
 from desktop.services.status.vocabulary import Bucket
 from desktop.services.twilio import error_catalog
 from desktop.ui.kit.formatting import Clock, format_full_time, format_time
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -112,7 +113,7 @@ class ThreadModel(QAbstractListModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return item.text
         if role == Qt.ItemDataRole.ToolTipRole:
-            return item.tooltip or None
+            return wrapped_tooltip(item.tooltip)  # an error's explanation is long
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return item.accessible
         if role == ITEM_ROLE:
