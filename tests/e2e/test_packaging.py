@@ -257,6 +257,33 @@ def test_frozen_worker_explains_a_refusal_from_the_bundled_catalog(
 
 @pytest.mark.packaging
 @pytest.mark.timeout(900)
+def test_frozen_app_works_on_a_team_database(
+    onedir: Path, bare_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Team mode needs no extra install: the bundle carries psycopg and its libpq (the
+    machine running this has no PostgreSQL client library on the app's path)."""
+    from tests.databases import admin_url, fresh_database, make_template
+
+    admin = admin_url()
+    if admin is None:
+        pytest.skip("no PostgreSQL server (scripts/test.sh starts one)")
+    make_template(admin)
+    leads = tmp_path / "leads.csv"
+    leads.write_text("Phone,First name\n+14155550160,Ana\n", encoding="utf-8")
+    databases = fresh_database(admin)
+    url = next(databases)
+    try:
+        env = {**bare_env, "TEXTDESK_DB": url, "TEXTDESK_KEYRING": "off"}
+        assert_clean(run_frozen(env, "leads", "import", str(leads)))
+        listed = run_frozen(env, "leads", "list", "--json")
+        assert_clean(listed)
+        assert [lead["phone"] for lead in json.loads(listed.stdout)] == ["+14155550160"]
+    finally:
+        databases.close()
+
+
+@pytest.mark.packaging
+@pytest.mark.timeout(900)
 def test_bundle_contents(onedir: Path) -> None:
     internal = onedir / "_internal"
     migrations = internal / "desktop" / "models" / "migrations"
