@@ -290,7 +290,7 @@ class MainWindow(QMainWindow):
 
     def _show_unread(self, unread: int) -> None:
         self.status.set_unread(unread_text(unread))
-        self.background.tray.set_note(unread_text(unread))
+        self.background.tray.set_unread(unread, unread_text(unread))
 
     def _notify_replies(self, rows: list[ConversationRow]) -> None:
         self.background.tray.notify(*notification(rows))

@@ -1,7 +1,8 @@
 """The tray icon: TextDesk keeps sending after its window is closed, and this says so.
 
 Where the platform has a system tray, closing the window hides it and the icon stays, its
-tooltip and badge showing the engine's state (sending, idle, problem); its menu offers Open,
+tooltip and badge showing the engine's state (sending, idle, problem) and a count of unread
+replies; its menu offers Open,
 Pause all sending and Quit (the window's own actions, so their shortcuts and enabled states
 are shared). Without a tray there is no icon; the window's File menu holds the same actions
 and closing the window asks what should happen to the waiting messages instead.
@@ -11,22 +12,29 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, QPointF, Qt
-from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from desktop.paths import app_icon_path
 from desktop.ui.kit.sending_status import Activity, SendingStatus
 
 BADGES = {Activity.SENDING: "#34a853", Activity.IDLE: "#9aa0a6", Activity.PROBLEM: "#d93025"}
+UNREAD_BADGE = "#1a73e8"  # the unread count's bubble, the colour of the list's unread counts
 HIDDEN_NOTE = (
     "TextDesk keeps sending in the background. Click this icon to open it again, or choose "
     "Quit from its menu."
 )
 
 
-def badged_icon(activity: Activity, size: int = 64) -> QIcon:
-    """The app icon with a dot in the corner: green sending, grey idle, red problem."""
+def unread_label(unread: int) -> str:
+    """The count on the icon: a tray icon has room for two characters."""
+    return "" if unread <= 0 else str(unread) if unread < 10 else "9+"
+
+
+def badged_icon(activity: Activity, unread: int = 0, size: int = 64) -> QIcon:
+    """The app icon with a dot in the corner (green sending, grey idle, red problem) and,
+    with unread replies, their count in a bubble at the top right."""
     pixmap = QIcon(str(app_icon_path())).pixmap(size, size)
     if pixmap.isNull():
         pixmap = QPixmap(size, size)
@@ -38,6 +46,16 @@ def badged_icon(activity: Activity, size: int = 64) -> QIcon:
     painter.setPen(QColor("white"))
     painter.setBrush(QColor(BADGES[activity]))
     painter.drawEllipse(center, radius, radius)
+    label = unread_label(unread)
+    if label:
+        bubble = QRectF(size * 0.44, 1, size * 0.56 - 1, size * 0.42)
+        painter.setBrush(QColor(UNREAD_BADGE))
+        painter.drawRoundedRect(bubble, bubble.height() / 2, bubble.height() / 2)
+        font = QFont()
+        font.setBold(True)
+        font.setPixelSize(max(6, int(bubble.height() * 0.72)))
+        painter.setFont(font)
+        painter.drawText(bubble, Qt.AlignmentFlag.AlignCenter, label)
     painter.end()
     return QIcon(pixmap)
 
@@ -65,7 +83,8 @@ class SendingTray(QObject):
         self.tooltip = "TextDesk"
         self.status_text = "TextDesk"
         self.note = ""  # a second line: "3 unread replies"
-        self.notified: list[tuple[str, str]] = []  # desktop notifications shown (tests)
+        self.unread = 0
+        self.notified: list[tuple[str, str]] = []  # desktop notifications asked for (tests)
         self.told_hidden = False
         self.removed = False
         if available is None:
@@ -90,8 +109,17 @@ class SendingTray(QObject):
             self.activity = activity
             return
         if activity != self.activity:
-            self.icon.setIcon(badged_icon(activity))
+            self.icon.setIcon(badged_icon(activity, self.unread))
         self.activity = activity
+
+    def set_unread(self, unread: int, note: str) -> None:
+        """The unread replies: their count on the icon, `note` under the state in the
+        tooltip ("" for none)."""
+        changed = unread_label(unread) != unread_label(self.unread)
+        self.unread = unread
+        self.set_note(note)
+        if changed and self.icon is not None:
+            self.icon.setIcon(badged_icon(self.activity or Activity.IDLE, unread))
 
     def set_note(self, note: str) -> None:
         """A line under the sending state in the tooltip (unread replies); "" for none."""
@@ -105,10 +133,11 @@ class SendingTray(QObject):
 
     def notify(self, title: str, text: str) -> None:
         """A desktop notification (a new reply), where the platform has a tray."""
-        if self.icon is None or self.removed:
+        if self.removed:
             return
         self.notified.append((title, text))
-        self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information)
+        if self.icon is not None:
+            self.icon.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information)
 
     def tell_hidden(self) -> None:
         """Once per session: the window is gone but the icon stays, and sending goes on."""

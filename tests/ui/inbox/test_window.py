@@ -64,6 +64,7 @@ def test_ctrl_3_and_the_unread_total_everywhere(qtbot, app, url: str) -> None:  
     assert window.status.unread_label.isVisible()
     assert "3 unread replies" in window.status.unread_label.text()
     assert window.background.tray.tooltip.endswith("\n3 unread replies")
+    assert window.background.tray.unread == 3  # the count on the tray icon
     view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
     texts = [a.text() for a in view_menu.actions() if not a.isSeparator()]
     assert texts[:3] == ["&Dashboard", "&Leads", "&Conversations"]
@@ -153,3 +154,23 @@ def test_the_conversations_letters_are_their_own_in_the_window(qtbot, app) -> No
         letter = re.search(r"&(\w)", button.text())
         assert letter is not None, button.text()
         assert found[letter.group(1).lower()] == [button.text()], found
+
+
+def test_a_reply_out_of_view_is_notified(qtbot, app, url: str) -> None:  # type: ignore[no-untyped-def]
+    """A reply stored by the service while Conversations is behind its tab: a desktop
+    notification names the lead and quotes the text (shown where the platform has a tray)."""
+    from desktop.services.core.context import Context
+
+    window = app().window
+    ctx = Context.open(url)
+    ids = add_leads(ctx, 1)
+    window.show_dashboard_action.trigger()
+    tray = window.background.tray
+    assert tray.notified == []
+    reply(ctx, "+14155550000", "Can I bring my kids?")
+    ctx.close()
+    window.services.bridge.historyChanged.emit(frozenset(ids))  # as the change watcher does
+    qtbot.waitUntil(lambda: len(tray.notified) == 1, timeout=10_000)
+    title, text = tray.notified[0]
+    assert title.startswith("New reply from ") and text == "Can I bring my kids?"
+    qtbot.waitUntil(lambda: tray.unread == 1, timeout=10_000)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PySide6.QtCore import QMargins, QPoint, QRect, QSize, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication
 from PySide6.QtWidgets import QApplication, QDockWidget, QTabBar
 
 from desktop.app import TextDeskApp, build_app, identify_application
@@ -18,10 +18,11 @@ from desktop.services.core.context import Context
 from desktop.services.engine.poll_schedule import next_poll_delay
 from desktop.services.sequences import builder
 from desktop.ui.kit.formatting import format_interval
-from desktop.ui.kit.sending_status import status_checks_text
+from desktop.ui.kit.sending_status import Activity, status_checks_text
 from desktop.ui.kit.tooltips import plain_text
 from desktop.ui.shell.main_window import MainWindow, window_title
 from desktop.ui.shell.placement import Placement, fitted
+from desktop.ui.shell.tray import BADGES, UNREAD_BADGE, badged_icon, unread_label
 from tests.helpers import add_leads
 
 
@@ -242,3 +243,18 @@ def test_the_sequences_table_gets_the_room_in_the_window(qtbot, apps, db_url: st
     last_row = table.visualRect(rows.index(rows.rowCount() - 1, shown[0]))
     assert not last_row.isEmpty()
     assert table.viewport().rect().contains(last_row)
+
+
+def test_the_tray_icon_counts_unread_replies(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A bubble with the count at the icon's top right; none without unread replies."""
+    plain = badged_icon(Activity.IDLE).pixmap(64, 64).toImage()
+    counted = badged_icon(Activity.IDLE, 3).pixmap(64, 64).toImage()
+    many = badged_icon(Activity.IDLE, 42).pixmap(64, 64).toImage()
+    bubble_edge = QPoint(33, 13)  # inside the bubble, left of its digits
+    assert counted.pixelColor(bubble_edge) == QColor(UNREAD_BADGE)
+    assert plain.pixelColor(bubble_edge) != QColor(UNREAD_BADGE)
+    assert counted != many  # "3" and "9+"
+    assert [unread_label(n) for n in (0, 1, 9, 10, 420)] == ["", "1", "9", "9+", "9+"]
+    # The state's dot stays where it was.
+    dot = QPoint(51, 51)
+    assert counted.pixelColor(dot) == plain.pixelColor(dot) == QColor(BADGES[Activity.IDLE])
