@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop.services.core.ui_prefs import DashboardEntry
 from desktop.ui.dashboard.registry import DashboardWidgetSpec
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 KEY_ROLE = Qt.ItemDataRole.UserRole
 
@@ -80,7 +81,7 @@ class DashboardCustomizeDialog(QDialog):
     def _add_item(self, spec: DashboardWidgetSpec, visible: bool) -> None:
         item = QListWidgetItem(spec.title)
         item.setData(KEY_ROLE, spec.key)
-        item.setToolTip(spec.description)
+        item.setToolTip(wrapped_tooltip(spec.description) or "")
         item.setFlags(
             Qt.ItemFlag.ItemIsEnabled
             | Qt.ItemFlag.ItemIsSelectable

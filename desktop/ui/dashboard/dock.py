@@ -29,6 +29,7 @@ from desktop.ui.kit.live import LiveWidget
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.prompts import Prompts
 from desktop.ui.kit.theme import gear_icon, help_icon
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 
 class DashboardCard(QFrame):
@@ -46,7 +47,7 @@ class DashboardCard(QFrame):
         self.live: LiveWidget = content
         title = QLabel(spec.title)
         title.setObjectName("dashboardCardTitle")
-        title.setToolTip(spec.description)
+        title.setToolTip(wrapped_tooltip(spec.description) or "")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 10)
         layout.setSpacing(6)

@@ -9,6 +9,7 @@ from desktop.ui.dashboard.feed import FeedWidget
 from desktop.ui.dashboard.feed_models import RecentErrorsModel
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.notify import Notifier
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 LIMIT = 50
 
@@ -35,4 +36,6 @@ class RecentErrorsWidget(FeedWidget):
             parent=parent,
         )
         self.setObjectName("recentErrorsWidget")
-        self.table.setToolTip("Hover an error to see why it failed; click it for the history.")
+        self.table.setToolTip(
+            wrapped_tooltip("Hover an error to see why it failed; click it for the history.") or ""
+        )

@@ -38,6 +38,7 @@ from desktop.ui.kit.formatting import plural
 from desktop.ui.kit.lifetime import run_for
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.prompts import Prompts
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 # Each action's keys; the help lists them from here. Delete is the platform's Delete key.
 SHORTCUTS: dict[str, str] = {
@@ -171,7 +172,7 @@ class SequenceActions(QObject):
         action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         shown = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         action.setStatusTip(tip)
-        action.setToolTip(f"{tip} ({shown})")
+        action.setToolTip(wrapped_tooltip(f"{tip} ({shown})") or "")
         action.triggered.connect(lambda _checked=False: slot())
         return action
 

@@ -38,6 +38,7 @@ from desktop.ui.importer.table_models import (
     column_name,
 )
 from desktop.ui.kit.form_style import restyle
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "vertical bar"}
 
@@ -67,8 +68,11 @@ class FilePage(QWizardPage):
         self.browse_button = QPushButton("&Browse…")
         self.sample_button = QPushButton("Save a &sample CSV…")
         self.sample_button.setToolTip(
-            "A small CSV file with the columns TextDesk recognises, to fill in with your "
-            "spreadsheet program"
+            wrapped_tooltip(
+                "A small CSV file with the columns TextDesk recognises, to fill in with your "
+                "spreadsheet program"
+            )
+            or ""
         )
         self.tag_edit = QLineEdit()
         self.tag_edit.setObjectName("importTag")
@@ -191,8 +195,11 @@ class MappingPage(QWizardPage):
         self.keep_radio = QRadioButton("&Keep what you have; fill in only their empty fields")
         self.overwrite_radio = QRadioButton("Let the file &overwrite their names, emails, …")
         self.overwrite_radio.setToolTip(
-            "Names, emails, time zones and custom fields from the file replace the stored ones; "
-            "an empty cell never erases anything"
+            wrapped_tooltip(
+                "Names, emails, time zones and custom fields from the file replace the stored "
+                "ones; an empty cell never erases anything"
+            )
+            or ""
         )
         self.keep_radio.setChecked(True)
         existing = QButtonGroup(self)

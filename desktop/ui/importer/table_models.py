@@ -17,6 +17,7 @@ from desktop.services.leads.import_report import (
     noteworthy,
 )
 from desktop.ui.kit.table_model import Column, ColumnTableModel
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -115,7 +116,9 @@ class MappingPreviewModel(QAbstractTableModel):
             return PROBLEM
         if role == Qt.ItemDataRole.ToolTipRole and bad:
             # "Probably" because the importer also accepts numbers missing their "+".
-            return "Probably not a valid phone number: this row would likely be skipped."
+            return wrapped_tooltip(
+                "Probably not a valid phone number: this row would likely be skipped."
+            )
         return None
 
     def headerData(

@@ -34,16 +34,24 @@ def state(rule: Rule) -> str:
     return "On (default)" if rule.default else "On"
 
 
-COLUMNS: tuple[Column[Rule], ...] = (
-    Column("Keyword", lambda r: r.keyword),
-    Column("Answer", lambda r: r.answer or "(none)", tooltip=lambda r: wrapped_tooltip(r.answer)),
-    Column(
-        "State",
-        state,
-        tooltip=lambda r: wrapped_tooltip(DEFAULT_TIP) if r.default else None,
-        header_tooltip="Off: the keyword gets no answer (HELP and INFO stay listed, off)",
-    ),
-)
+STATE_HEADER_TIP = "Off: the keyword gets no answer (HELP and INFO stay listed, off)"
+
+
+def columns() -> tuple[Column[Rule], ...]:
+    """The table's columns, made with the tab: the State header's wrapped tooltip is measured
+    in the tooltip font, which only a running application has."""
+    return (
+        Column("Keyword", lambda r: r.keyword),
+        Column(
+            "Answer", lambda r: r.answer or "(none)", tooltip=lambda r: wrapped_tooltip(r.answer)
+        ),
+        Column(
+            "State",
+            state,
+            tooltip=lambda r: wrapped_tooltip(DEFAULT_TIP) if r.default else None,
+            header_tooltip=wrapped_tooltip(STATE_HEADER_TIP),
+        ),
+    )
 
 
 class AutoRepliesTab(EditableList[Rule]):
@@ -58,7 +66,7 @@ class AutoRepliesTab(EditableList[Rule]):
         super().__init__(
             services,
             "autoRepliesTable",
-            COLUMNS,
+            columns(),
             lambda: auto_replies.list_rules(ctx),
             INTRO,
             parent,

@@ -39,6 +39,7 @@ from desktop.ui.kit.enter_opens_row import EnterOpensRow
 from desktop.ui.kit.form_style import FORM_STYLE, restyle
 from desktop.ui.kit.lifetime import run_for
 from desktop.ui.kit.prompts import Prompts
+from desktop.ui.kit.tooltips import wrapped_tooltip
 from desktop.ui.leads.actions import LeadActions
 from desktop.ui.leads.actions import plural as _plural
 from desktop.ui.leads.model import COLUMNS, DEAD_LABEL, ZONE_LABEL, LeadsTableModel
@@ -103,7 +104,10 @@ class LeadsPage(QWidget):
         self.opt_out_button = QPushButton("Mark opted &out")
         self.reachable_button = QPushButton("Mar&k as reachable again")
         self.reachable_button.setToolTip(
-            "The number works again (or you corrected it): include these leads in new sequences"
+            wrapped_tooltip(
+                "The number works again (or you corrected it): include these leads in new sequences"
+            )
+            or ""
         )
         self.zone_button = QPushButton("Set time &zone…")
         self.zone_button.setToolTip("Give the selected leads a time zone: their waiting texts go")

@@ -47,6 +47,7 @@ from desktop.services.settings_form import (
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.form_style import FORM_STYLE, restyle
 from desktop.ui.kit.lifetime import run_for
+from desktop.ui.kit.tooltips import wrapped_tooltip
 from desktop.ui.settings.fields import SettingField
 from desktop.ui.settings.team_database import TeamDatabaseBox
 
@@ -138,7 +139,8 @@ class SettingsDialog(QDialog):
         self.inbox_button = QPushButton("Auto-replies an&d templates…")
         self.inbox_button.setObjectName("inboxSettingsButton")
         self.inbox_button.setToolTip(
-            "Keywords answered by themselves (HELP, HOURS…) and saved messages"
+            wrapped_tooltip("Keywords answered by themselves (HELP, HOURS…) and saved messages")
+            or ""
         )
         self.inbox_button.setAutoDefault(False)
         bottom = QHBoxLayout()

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.services.settings_form import FIELDS, Field
+from desktop.ui.kit.tooltips import wrapped_tooltip
 
 
 def _label(object_name: str) -> QLabel:
@@ -113,6 +114,7 @@ class SettingField(QWidget):
 
     def set_from_env(self, variable: str) -> None:
         self.input.setEnabled(False)
-        self.input.setToolTip(f"Set by the environment variable {variable}; change it there.")
+        tip = wrapped_tooltip(f"Set by the environment variable {variable}; change it there.")
+        self.input.setToolTip(tip or "")
         self.hint.setText(f"Set by the environment variable {variable}.")
         self.hint.show()

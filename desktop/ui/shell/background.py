@@ -25,6 +25,7 @@ from desktop.ui.kit.formatting import plural
 from desktop.ui.kit.notify import Notifier
 from desktop.ui.kit.prompts import Prompts, QuitChoice
 from desktop.ui.kit.sending_status import Phase, SendingStatus
+from desktop.ui.kit.tooltips import wrapped_tooltip
 from desktop.ui.shell.tray import SendingTray
 
 log = logging.getLogger(__name__)
@@ -107,8 +108,8 @@ class BackgroundControls(QObject):
     def _action(self, text: str, slot: object, *, tip: str = "") -> QAction:
         action = QAction(text, self.window)
         if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
+            action.setStatusTip(tip)  # the status bar's one line stays plain
+            action.setToolTip(wrapped_tooltip(tip) or "")
         action.triggered.connect(lambda _checked=False: slot())  # type: ignore[operator]
         return action
 

@@ -54,9 +54,12 @@ class EngineStatusBar(QStatusBar):
         self.background_label = QLabel(BACKGROUND_NOTE)
         self.background_label.setObjectName("backgroundLabel")
         self.background_label.setToolTip(
-            "The sending service is a program of its own: it sends, follows replies and "
-            "delivery, and stops by itself when nothing is left. Quit from the File menu "
-            "or the tray icon to choose whether it keeps going."
+            wrapped_tooltip(
+                "The sending service is a program of its own: it sends, follows replies and "
+                "delivery, and stops by itself when nothing is left. Quit from the File menu "
+                "or the tray icon to choose whether it keeps going."
+            )
+            or ""
         )
         self.background_label.hide()
         self.queue_label = QLabel("In-queue: –")
@@ -125,10 +128,7 @@ class EngineStatusBar(QStatusBar):
 
     def _engine_tip(self) -> None:
         details = self.last_status.details() if self.last_status is not None else ""
-        if self.checks_text:
-            self.engine_label.setToolTip(wrapped_tooltip(details, self.checks_text) or "")
-        else:
-            self.engine_label.setToolTip(details)
+        self.engine_label.setToolTip(wrapped_tooltip(details, self.checks_text) or "")
 
     def set_unread(self, text: str) -> None:
         """ "3 unread replies" as a link to the conversations; hidden when "" (all read)."""

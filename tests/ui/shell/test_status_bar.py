@@ -14,6 +14,7 @@ from desktop.ui.kit.sending_status import (
     RateMeter,
     SendingStatus,
 )
+from desktop.ui.kit.tooltips import plain_text
 from desktop.ui.shell.status_bar import EngineStatusBar
 
 HOLDER = Holder(
@@ -32,8 +33,8 @@ def test_sending_says_it_goes_on_when_the_window_closes(qtbot) -> None:
     bar.show()
     bar.update_status(status(Phase.RUNNING, in_queue=120, waiting=120, outbox=7, send_rate=4.25))
     assert bar.engine_label.text() == "Sending to demo sandbox in the background"
-    assert "pid 4242" in bar.engine_label.toolTip()
-    assert BACKGROUND_NOTE in bar.engine_label.toolTip()
+    assert "pid 4242" in plain_text(bar.engine_label.toolTip())
+    assert BACKGROUND_NOTE in plain_text(bar.engine_label.toolTip())
     assert bar.background_label.isVisible()
     assert bar.background_label.text() == "Sending continues when this window is closed."
     assert bar.queue_label.text() == "In-queue: 120"
@@ -58,11 +59,11 @@ def test_each_phase_has_its_words(qtbot) -> None:
     worker = Holder("+1", "def", here, 77, "worker", datetime.now(UTC), datetime.now(UTC))
     bar.update_status(status(Phase.ELSEWHERE, holder=worker, waiting=5, send_rate=1.0))
     assert bar.engine_label.text() == f"Sending from another program (pid 77 on {here})"
-    assert bar.engine_label.toolTip().startswith(f"The worker with pid 77 on {here}")
+    assert plain_text(bar.engine_label.toolTip()).startswith(f"The worker with pid 77 on {here}")
     note = "The sending service could not start: no sender. TextDesk tries again in 5 s."
     bar.update_status(status(Phase.STOPPED, note=note))
     assert bar.engine_label.text() == "Sending service not running"
-    assert bar.engine_label.toolTip() == note
+    assert plain_text(bar.engine_label.toolTip()) == note
     assert bar.rate_label.text() == ""
 
 
@@ -104,12 +105,12 @@ def test_team_mode_says_which_desktop_sends_for_a_sender(qtbot) -> None:
     # Another desktop holds the only sender: the headline names it and its user.
     bar.update_status(status(Phase.ELSEWHERE, holder=front, team=(front,)))
     assert bar.engine_label.text() == "Sending from the desktop front-desk (anna)"
-    assert "+14155550101 is sent from the desktop front-desk (anna)." in (
+    assert "+14155550101 is sent from the desktop front-desk (anna)." in plain_text(
         bar.engine_label.toolTip()
     )
     # Our service sends one sender, front-desk the other: the tooltip says who sends which.
     bar.update_status(status(Phase.RUNNING, holder=ours, team=(front, ours), waiting=3))
-    tip = bar.engine_label.toolTip()
+    tip = plain_text(bar.engine_label.toolTip())
     assert tip.startswith("The sending service (pid 34")
     assert "+14155550101 is sent from the desktop front-desk (anna)." in tip
     assert "+15005550002" not in tip
