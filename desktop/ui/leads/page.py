@@ -110,7 +110,12 @@ class LeadsPage(QWidget):
             or ""
         )
         self.zone_button = QPushButton("Set time &zone…")
-        self.zone_button.setToolTip("Give the selected leads a time zone: their waiting texts go")
+        self.zone_button.setToolTip(
+            wrapped_tooltip(
+                "Give the selected leads a time zone, so texts held for the lack of one "
+                "can go out within the sending hours"
+            )
+        )
         self.delete_button = QPushButton("&Delete…")
         self.delete_button.setToolTip("Delete the selected leads (Del)")
 
