@@ -115,6 +115,7 @@ class LeadsPage(QWidget):
                 "Give the selected leads a time zone, so texts held for the lack of one "
                 "can go out within the sending hours"
             )
+            or ""
         )
         self.delete_button = QPushButton("&Delete…")
         self.delete_button.setToolTip("Delete the selected leads (Del)")
