@@ -176,11 +176,15 @@ class ConversationsModel(QAbstractListModel):
             return
         generation, offset = self._generation, len(self._rows)
         ctx, size, search = self.services.ctx, self.page_size, self._search
+        last = self._rows[-1] if self._rows else None
+        after = (last.last_at, last.lead_id) if last is not None else None
         self._set_fetching(True)
         run_for(
             self,
             self.services.tasks,
-            lambda: conversations.list_conversations(ctx, limit=size, offset=offset, search=search),
+            lambda: conversations.list_conversations(
+                ctx, limit=size, offset=0 if after else offset, search=search, after=after
+            ),
             lambda rows: self._page(generation, offset, rows),
             lambda message: self._failed(generation, message),
         )
