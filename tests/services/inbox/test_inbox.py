@@ -104,6 +104,27 @@ def test_help_is_answered_by_default_with_the_business_name(ctx: Context) -> Non
     assert "Reply STOP to opt out" in answer
 
 
+def test_a_lead_opted_out_by_hand_gets_no_auto_reply(ctx: Context) -> None:
+    """HELP from a lead the owner opted out: the reply is kept and shown, nothing is sent."""
+    with CarrierSandbox(SandboxConfig.fast(seed=15)) as sandbox:
+        lead_id = _campaign(ctx, sandbox, "help")
+        engine = make_engine(ctx, sandbox)
+        engine.startup()
+        assert engine.dispatch() == 1  # the campaign's step is with the carrier
+        assert set_opted_out(ctx, [lead_id], True) == 1
+
+        def help_read() -> bool:
+            engine.poll(force=True)
+            return conversations.unread_total(ctx) == 1
+
+        wait_until(help_read, what="the lead's HELP read")
+        drive(engine)
+        engine.stop()
+        assert len(_to_lead(sandbox)) == 1  # the step only: no auto-reply
+    (row,) = conversations.list_conversations(ctx)
+    assert row.last_body == "help" and row.opted_out
+
+
 def test_stop_is_never_auto_answered_and_an_opted_out_lead_is_refused(ctx: Context) -> None:
     with pytest.raises(UserError, match="opt-out or opt-in keyword"):
         auto_replies.set_rule(ctx, "stop", "Bye!")
