@@ -86,3 +86,18 @@ def test_bad_input_is_one_line_and_exit_2(
     code, out, err = cli(*args)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and words in err and "Traceback" not in err
+
+
+def test_show_says_why_a_text_was_canceled(cli, ctx: Context, wrote: list[int]) -> None:  # type: ignore[no-untyped-def]
+    from desktop.services.core.actor import current_actor
+    from desktop.services.sequences import builder
+
+    step = [builder.StepSpec("Hi {first_name}. Reply STOP to opt out")]
+    made = builder.create_sequence(ctx, "Spring", step, builder.LeadSelection(ids=[wrote[0]]))
+    assert cli("sequences", "cancel", str(made.sequence_id))[0] == 0
+    code, out, _ = cli("inbox", "show", str(wrote[0]), "--json")
+    (step_message,) = [m for m in json.loads(out)["messages"] if m["origin"] == "step"]
+    assert step_message["status"] == "Canceled"
+    assert step_message["cancel_reason"] == f"sequence canceled by {current_actor()}"
+    code, out, _ = cli("inbox", "show", str(wrote[0]))
+    assert code == 0 and f"Canceled (sequence canceled by {current_actor()})" in out

@@ -64,6 +64,7 @@ def show_command(args: argparse.Namespace) -> int:
                         "origin": entry.origin,
                         "body": entry.body,
                         "status": entry.status_label,
+                        "cancel_reason": entry.cancel_reason,
                         "error_code": entry.error_code,
                         "explanation": entry.explanation,
                     }
@@ -77,7 +78,10 @@ def show_command(args: argparse.Namespace) -> int:
     for entry in history.entries:
         when = entry.time.astimezone().strftime("%Y-%m-%d %H:%M")
         who = "Lead" if entry.direction == "inbound" else _origin_label(entry.origin)
-        print(f"  {when}  {who:<10} {entry.status_label:<22} {entry.body}")
+        status = entry.status_label
+        if entry.cancel_reason:
+            status = f"{status} ({entry.cancel_reason})"
+        print(f"  {when}  {who:<10} {status:<22} {entry.body}")
     return EXIT_OK
 
 

@@ -121,6 +121,17 @@ class HistoryEntry:
         label = self.bucket.label
         return f"{label} ({self.error_code})" if self.error_code else label
 
+    @property
+    def cancel_reason(self) -> str | None:
+        """Why a canceled message was canceled, with who did it ("lead replied", "sequence
+        canceled by anna@front-desk"); None for any other message."""
+        if self.bucket != Bucket.CANCELED:
+            return None
+        for event in reversed(self.events):
+            if event.to_bucket == Bucket.CANCELED.value and event.reason:
+                return f"{event.reason} by {event.actor}" if event.actor else event.reason
+        return None
+
 
 @dataclass(frozen=True)
 class LeadHistory:
