@@ -30,6 +30,7 @@ from sqlalchemy import select
 
 from desktop.models import Setting
 from desktop.models.db import Database, sqlite_file
+from desktop.models.settings import put_setting
 from desktop.paths import APP_NAME
 from desktop.services.core.durations import MAX_WINDOW, format_duration, parse_duration
 from desktop.services.core.errors import UserError
@@ -450,11 +451,7 @@ class Settings:
             return
         text = format_duration(parsed) if isinstance(parsed, timedelta) else str(value).strip()
         with self.db.write() as session:
-            row = session.get(Setting, key)
-            if row is None:
-                session.add(Setting(key=key, value=text))
-            else:
-                row.value = text
+            put_setting(session, key, text)
 
     def set_many(self, values: dict[str, str]) -> None:
         for key, value in values.items():

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from desktop.models import Setting
+from desktop.models.settings import put_setting
 from desktop.services.core.context import Context
 
 log = logging.getLogger(__name__)
@@ -42,13 +43,8 @@ def get_value(ctx: Context, key: str) -> str | None:
 
 
 def set_value(ctx: Context, key: str, value: str) -> None:
-    full = _full_key(key)
     with ctx.db.write() as session:
-        row = session.get(Setting, full)
-        if row is None:
-            session.add(Setting(key=full, value=value))
-        else:
-            row.value = value
+        put_setting(session, _full_key(key), value)
 
 
 @dataclass(frozen=True)
