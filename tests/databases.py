@@ -55,3 +55,17 @@ def fresh_database(admin: str) -> Iterator[str]:
         with engine.connect() as connection:
             connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         engine.dispose()
+
+
+def empty_database(admin: str) -> Iterator[str]:
+    """A new database with nothing in it (not copied from the migrated template)."""
+    name = f"e_{uuid.uuid4().hex[:16]}"
+    engine = _admin_engine(admin)
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    try:
+        yield _url_of(admin, name)
+    finally:
+        with engine.connect() as connection:
+            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        engine.dispose()

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SCHEMA_HEAD = "0007"
+# The PostgreSQL advisory lock a migration holds: any constant ('TextDk' in ASCII).
+MIGRATION_LOCK = 0x54657874446B
 #: The oldest PostgreSQL TextDesk runs on (the oldest release its makers still support).
 OLDEST_POSTGRESQL = (13,)
 
@@ -158,7 +160,14 @@ def upgrade(engine: Engine, url: str, target: str = "head") -> str | None:
         backup = str(backup_sqlite(file, current or "unversioned"))
         log.info("Database backed up to %s before migrating %s -> %s", backup, current, wanted)
     config = alembic_config()
-    with engine.begin() as connection:
+    # SQLite: BEGIN IMMEDIATE, so a second process opening the new file waits for this
+    # migration (busy timeout) instead of failing on its first write.
+    with engine.execution_options(sqlite_begin="IMMEDIATE").begin() as connection:
+        if engine.dialect.name == "postgresql":
+            # Desktops opening a new team database at the same moment migrate one at a time:
+            # the lock lasts until this transaction ends, and the next one then finds the
+            # schema at its head (PostgreSQL's DDL is transactional) and changes nothing.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, target)
     return backup
