@@ -68,3 +68,27 @@ def worker_env(db_url: str, sandbox: CarrierSandbox) -> dict[str, str]:
         TEXTDESK_SERVICE="off",
     )
     return env
+
+
+def lease_of_another_desktop(ctx: Context, sender: str, minutes: float = 5) -> None:
+    """The lease a service on the desktop "front-desk" (user anna) holds for `sender` for
+    `minutes` more (another computer: its pid means nothing here, only its expiry can free
+    the sender)."""
+    from desktop.models import EngineLease
+
+    now = ctx.now()
+    with ctx.db.write() as session:
+        session.merge(
+            EngineLease(
+                sender=sender,
+                owner_id="f" * 16,
+                host="front-desk",
+                pid=4321,
+                process_started="",
+                role="service",
+                user_name="anna",
+                since=now,
+                heartbeat_at=now,
+                expires_at=now + timedelta(minutes=minutes),
+            )
+        )

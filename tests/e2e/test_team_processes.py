@@ -20,7 +20,7 @@ from desktop.sandbox import CarrierSandbox, SandboxConfig
 from desktop.services.core.context import Context
 from desktop.services.sequences import builder, lifecycle
 from desktop.services.status.vocabulary import Bucket, SequenceStatus
-from tests.engine_helpers import fast_settings, worker_env
+from tests.engine_helpers import fast_settings, lease_of_another_desktop, worker_env
 from tests.helpers import add_leads
 from tests.waiting import wait_until
 
@@ -118,27 +118,6 @@ def _textdesk(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[st
     )
 
 
-def _lease_of_another_desktop(ctx: Context, sender: str, minutes: float) -> None:
-    """The lease a service on the desktop "front-desk" holds (another computer: its pid
-    means nothing here, only its expiry can free the sender)."""
-    now = ctx.now()
-    with ctx.db.write() as session:
-        session.merge(
-            EngineLease(
-                sender=sender,
-                owner_id="f" * 16,
-                host="front-desk",
-                pid=4321,
-                process_started="",
-                role="service",
-                user_name="anna",
-                since=now,
-                heartbeat_at=now,
-                expires_at=now + timedelta(minutes=minutes),
-            )
-        )
-
-
 @pytest.mark.slow
 def test_a_desktop_sends_its_sender_and_takes_over_when_another_goes(db_url: str) -> None:
     ctx = Context.open(db_url)
@@ -155,7 +134,7 @@ def test_a_desktop_sends_its_sender_and_takes_over_when_another_goes(db_url: str
         ours = builder.create_sequence(
             ctx, "Ours", step, everyone, sender=sandbox.phone_number
         ).sequence_id
-        _lease_of_another_desktop(ctx, FRONT_DESK_SENDER, minutes=5)
+        lease_of_another_desktop(ctx, FRONT_DESK_SENDER, minutes=5)
         try:
             # Another desktop holds one sender: our service still starts, for the other.
             started = _textdesk(env, "service", "start")
@@ -171,7 +150,7 @@ def test_a_desktop_sends_its_sender_and_takes_over_when_another_goes(db_url: str
             assert lifecycle.get_summary(ctx, theirs).counts[Bucket.IN_QUEUE] == 6
             assert {e.from_ for e in sandbox.ledger_snapshot()} == {sandbox.phone_number}
             # front-desk goes away: once its lease expires, our service takes its sender over.
-            _lease_of_another_desktop(ctx, FRONT_DESK_SENDER, minutes=-1)
+            lease_of_another_desktop(ctx, FRONT_DESK_SENDER, minutes=-1)
             wait_until(
                 lambda: lifecycle.get_summary(ctx, theirs).counts[Bucket.IN_QUEUE] == 0,
                 timeout=60,

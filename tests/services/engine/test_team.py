@@ -6,11 +6,11 @@ desktop whose senders are free starts even while another desktop sends for other
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from desktop.models import EngineLease, Lead, Message, MessageEvent, Sequence
+from desktop.models import Lead, Message, MessageEvent, Sequence
 from desktop.sandbox import CarrierSandbox, SandboxConfig
 from desktop.services.core.actor import current_actor, user_name
 from desktop.services.core.context import Context
@@ -23,7 +23,7 @@ from desktop.services.inbox.answers import answer
 from desktop.services.leads import store
 from desktop.services.sequences import builder, lifecycle
 from desktop.services.status.vocabulary import Bucket, EventKind
-from tests.engine_helpers import fast_settings, make_engine
+from tests.engine_helpers import fast_settings, lease_of_another_desktop, make_engine
 from tests.helpers import add_leads
 
 ACCOUNT_A = "AC" + "a" * 32
@@ -136,28 +136,8 @@ def test_a_sequence_of_no_account_is_anyones(ctx: Context) -> None:
     assert "+14155550103" in senders_wanted(ctx, ACCOUNT_A, "")
 
 
-def _foreign_lease(ctx: Context, sender: str) -> None:
-    """A lease held by the service of another desktop of the team."""
-    now = ctx.now()
-    with ctx.db.write() as session:
-        session.add(
-            EngineLease(
-                sender=sender,
-                owner_id="f" * 16,
-                host="front-desk",
-                pid=4321,
-                process_started="",
-                role="service",
-                user_name="anna",
-                since=now,
-                heartbeat_at=now,
-                expires_at=now + timedelta(minutes=5),
-            )
-        )
-
-
 def test_another_desktops_service_is_named_and_is_not_ours(ctx: Context) -> None:
-    _foreign_lease(ctx, "+14155550101")
+    lease_of_another_desktop(ctx, "+14155550101")
     state = service_state(ctx)
     assert not state.running  # front-desk's service is not this computer's
     assert state.holder is not None and not state.holder.here

@@ -10,7 +10,6 @@ dispatch (desktop/services/engine/dispatcher.py)."""
 
 from __future__ import annotations
 
-import itertools
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -20,14 +19,13 @@ from sqlalchemy import select
 from desktop.models import Lead, Message, Sequence
 from desktop.sandbox import CarrierSandbox, Outcome, SandboxConfig
 from desktop.services.core.context import Context
-from desktop.services.engine.inbound import record_inbound
 from desktop.services.inbox import answers
 from desktop.services.sequences import builder
 from desktop.services.status.vocabulary import Bucket
-from desktop.services.twilio.gateway import TwilioMessage
 from tests.clocks import window_opening
 from tests.engine_helpers import fast_settings, make_engine
 from tests.helpers import add_leads
+from tests.ui.inbox.inbox_helpers import reply
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.clock  # the decision is taken on ctx.now(): run at fixed clocks too
@@ -38,7 +36,6 @@ LEAD_HOUR = 3  # the leads' local hour when the test starts: inside the quiet pe
 DAY = timedelta(hours=24)
 CAMPAIGN = [builder.StepSpec("Open house Saturday! Reply STOP to opt out")]
 OUR_NUMBER = SandboxConfig().phone_number  # the sandbox's number: answers go out from it
-_sids = itertools.count(1)
 
 
 def phone(i: int) -> str:
@@ -70,25 +67,7 @@ def leads_at_night(ctx: Context, count: int) -> tuple[list[int], ZoneInfo]:
 def lead_wrote(ctx: Context, number: str, body: str, at: datetime, to: str = OUR_NUMBER) -> None:
     """`number` wrote `body` to our number (the sandbox's) at `at` (whole seconds, as Twilio
     dates it), stored as the poller stores a reply it read."""
-    when = at.astimezone(UTC).replace(microsecond=0)
-    record = TwilioMessage(
-        sid=f"SM{next(_sids):032x}",
-        status="received",
-        direction="inbound",
-        to=to,
-        from_=number,
-        body=body,
-        num_segments=1,
-        price=None,
-        price_unit=None,
-        error_code=None,
-        error_message=None,
-        date_created=when,
-        date_sent=when,
-        date_updated=None,
-    )
-    with ctx.db.write() as session:
-        record_inbound(session, record, ctx.now(), fallback_sender=to)
+    reply(ctx, number, body, at.astimezone(UTC).replace(microsecond=0), to=to)
 
 
 def message(ctx: Context, message_id: int) -> Message:

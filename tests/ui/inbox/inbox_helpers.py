@@ -14,14 +14,16 @@ SENDER = "+15005550006"
 _sids = itertools.count(1)
 
 
-def reply(ctx: Context, phone: str, body: str, at: datetime | None = None) -> None:
-    """`phone` writes `body` to our number, received at `at` (now)."""
+def reply(
+    ctx: Context, phone: str, body: str, at: datetime | None = None, to: str = SENDER
+) -> None:
+    """`phone` writes `body` to our number `to`, received at `at` (now)."""
     when = at or ctx.now()
     record = TwilioMessage(
         sid=f"SM{next(_sids):032x}",
         status="received",
         direction="inbound",
-        to=SENDER,
+        to=to,
         from_=phone,
         body=body,
         num_segments=1,
@@ -34,4 +36,4 @@ def reply(ctx: Context, phone: str, body: str, at: datetime | None = None) -> No
         date_updated=None,
     )
     with ctx.db.write() as session:
-        record_inbound(session, record, ctx.now(), fallback_sender=SENDER)
+        record_inbound(session, record, ctx.now(), fallback_sender=to)
