@@ -112,6 +112,9 @@ def test_delete_asks_first_and_says_how_many(qtbot, page, services) -> None:
     loaded(qtbot, page)
     select_rows(page, [1, 2, 3])
     assert page.delete_button.text() == "&Delete 3 leads…"
+    # What the page still reads in the background (its tag lists, a follow-up refresh) ends
+    # first: a task pending after the click below could then only be a delete.
+    qtbot.waitUntil(lambda: services.tasks.pending == 0, timeout=10_000)
     asked: list[tuple[str, str, str]] = []
     page.confirm = lambda title, text, action: asked.append((title, text, action)) and False
     page.delete_button.click()
