@@ -199,11 +199,13 @@ class BulkSequencesWidget(QWidget):
 
     def sizeHint(self) -> QSize:
         """Room for every sequence up to ROWS_WANTED: the dashboard gives the table the
-        space, and charts and feeds below take what is left (or scroll into view)."""
+        space, and charts and feeds below take what is left (or scroll into view). The
+        toolbar's room counts while it is hidden too: the first sequence showing it does
+        not move every card below (a relayout and a repaint of the whole dashboard)."""
         hint = super().sizeHint()
         rows = min(max(self.model.rowCount(), VISIBLE_ROWS), ROWS_WANTED)
         table = self.table.horizontalHeader().height() + rows * ROW_HEIGHT + 4
-        toolbar = self.toolbar.sizeHint().height() if self.toolbar.isVisibleTo(self) else 0
+        toolbar = self.toolbar.sizeHint().height()
         return QSize(hint.width(), max(hint.height(), table + toolbar + 8))
 
     # -- data --------------------------------------------------------------------------

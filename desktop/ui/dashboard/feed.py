@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -92,6 +92,15 @@ class FeedWidget(QWidget):
             parent=self,
         )
         self.refresher.follow(services.bridge.sequencesChanged, PERIODIC_MS)
+
+    def sizeHint(self) -> QSize:
+        """The table's, also while the empty text shows: the first row to arrive moves no
+        card (a relayout and a repaint of the whole dashboard)."""
+        hint = super().sizeHint()
+        return QSize(hint.width(), max(hint.height(), self.table.sizeHint().height()))
+
+    def hasHeightForWidth(self) -> bool:
+        return False  # the empty text's wrapping would size the card until the first row
 
     def refresh(self) -> None:
         self.refresher.request()

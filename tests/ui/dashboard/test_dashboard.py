@@ -161,13 +161,15 @@ def test_delivery_overview_charts_the_buckets(qtbot, pop_services, populated: Po
     qtbot.waitUntil(lambda: widget.last is not None, timeout=5000)
     assert widget.stack.currentIndex() == 1
     # Oldest on the left; two columns leave room for the whole names.
-    qtbot.waitUntil(lambda: widget.category_axis.categories() == ["Spring sale", "Autumn preview"])
-    by_label = {s.label(): [s.at(i) for i in range(s.count())] for s in widget.bar_sets}
-    assert by_label[Bucket.ERROR.label] == [2.0, 0.0]
-    assert by_label[Bucket.IN_QUEUE.label] == [0.0, 7.0]
+    qtbot.waitUntil(lambda: widget.bars.labels() == ["Spring sale", "Autumn preview"])
+    columns = widget.bars.values
+    by_label = {e.label: [c[i] for c in columns] for i, e in enumerate(widget.bars.legend)}
+    assert by_label[Bucket.ERROR.label] == [2, 0]
+    assert by_label[Bucket.IN_QUEUE.label] == [0, 7]
     series = activity.delivery_activity(pop_services.ctx)
     assert series.total_delivered == 5 and series.total_handed_off >= 6
-    assert sum(p.y() for p in widget.delivered_series.points()) == 5
+    handed, delivered = widget.lines.series
+    assert sum(delivered) == 5 and sum(handed) == series.total_handed_off
 
 
 def test_feeds_explain_errors_and_open_the_history(

@@ -9,18 +9,14 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtGui import QFontMetrics
 
 from desktop.services.core import ui_prefs
 from desktop.services.core.ui_prefs import DashboardEntry
 from desktop.services.reports.activity import Activity, ActivityBin
 from desktop.services.status.vocabulary import Bucket
 from desktop.ui.dashboard.bulk_sequences import BulkSequencesWidget
-from desktop.ui.dashboard.delivery_overview import (
-    MAX_TIME_TICKS,
-    DeliveryOverviewWidget,
-    time_label_room,
-)
+from desktop.ui.dashboard.charts import MAX_TIME_TICKS, time_label_room
+from desktop.ui.dashboard.delivery_overview import DeliveryOverviewWidget
 from desktop.ui.dashboard.dock import DashboardDock
 from desktop.ui.dashboard.lead_list_dialog import LeadListDialog
 from desktop.ui.kit.appstate import AppServices
@@ -57,11 +53,11 @@ def test_time_labels_are_whole_at_any_width(
     qtbot.waitUntil(lambda: widget.refresher.completed >= 1, timeout=5000)
     widget.stack.setCurrentIndex(1)  # the charts, with the activity below
     widget._fill_lines(activity(span))
-    axis = widget.time_axis
-    qtbot.waitUntil(lambda: widget.line_chart.plotArea().width() > 0)
-    plot = widget.line_chart.plotArea().width()
-    ticks, label_format = axis.tickCount(), axis.format()
-    metrics = QFontMetrics(axis.labelsFont())
+    chart = widget.lines
+    qtbot.waitUntil(lambda: chart.plot_area().width() > 0)
+    plot = chart.plot_area().width()
+    ticks, label_format = chart.tick_count, chart.label_format
+    metrics = chart.fontMetrics()
     # Every label has the room it needs between its neighbours: none is cut to "18:46…".
     assert plot / (ticks - 1) >= time_label_room(label_format, metrics)
     assert (ticks < MAX_TIME_TICKS) == narrow

@@ -127,9 +127,9 @@ def test_chart_names_are_shortened_never_only_dots(qtbot, services) -> None:
     qtbot.addWidget(widget)
     widget.resize(900, 260)
     widget.show()
-    qtbot.waitUntil(lambda: len(widget.category_axis.categories()) == 6, timeout=5000)
-    qtbot.waitUntil(lambda: widget.category_axis.categories() != list(LONG_NAMES))
-    labels = widget.category_axis.categories()
+    qtbot.waitUntil(lambda: len(widget.bars.labels()) == 6, timeout=5000)
+    qtbot.waitUntil(lambda: widget.bars.labels() != list(LONG_NAMES))
+    labels = widget.bars.labels()
     assert len(set(labels)) == 6
     for label, name in zip(labels, LONG_NAMES, strict=True):  # oldest first
         shown = label.rstrip("\u200b").removesuffix("…")
