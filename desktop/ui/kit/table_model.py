@@ -51,6 +51,11 @@ class Column(Generic[Row]):
         getter = self.roles.get(role)
         return getter(row) if getter is not None else None
 
+    def painted(self, row: Row) -> tuple[Any, ...]:
+        """What a view draws of this cell (its text and the roles its delegate reads), to
+        tell whether a changed row needs this cell repainted. Tooltips are read on hover."""
+        return (self.display(row), *(getter(row) for getter in self.roles.values()))
+
     def header_data(self, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             return self.header
@@ -133,9 +138,23 @@ class ColumnTableModel(QAbstractTableModel, Generic[Row]):
         self.endInsertRows()
 
     def replace_row(self, row: int, value: Row) -> None:
-        """Change one row in place: selection, sorting and scrolling survive."""
-        self._rows[row] = value
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.columns) - 1))
+        """Change one row in place: selection, sorting and scrolling survive. Only the cells
+        that look different are announced: a view repaints a single changed cell alone but
+        the whole viewport for a range, and a sequence's counts move twice a second while it
+        sends (the table's repaint was the window's most frequent work)."""
+        old, self._rows[row] = self._rows[row], value
+        last = len(self.columns) - 1
+        if any(
+            getter(old) != getter(value)
+            for role, getter in self._row_roles.items()
+            if role != Qt.ItemDataRole.ToolTipRole
+        ):
+            self.dataChanged.emit(self.index(row, 0), self.index(row, last))
+            return
+        for column, spec in enumerate(self.columns):
+            if spec.painted(old) != spec.painted(value):
+                index = self.index(row, column)
+                self.dataChanged.emit(index, index)
 
     def remove_rows(self, rows: Iterable[int]) -> None:
         """Remove these rows one by one, last first, so the others keep their numbers."""
