@@ -92,3 +92,25 @@ def test_a_row_role_wins_over_the_column_unless_it_has_nothing_to_say() -> None:
     assert model.index(0, 1).data(Qt.ItemDataRole.ToolTipRole) is None
     for column in range(2):  # the bruise is the row's story, whichever cell is hovered
         assert model.index(1, column).data(Qt.ItemDataRole.ToolTipRole) == "Bruised"
+
+
+def test_a_row_changed_in_place_announces_only_the_cells_that_look_different() -> None:
+    model = make_model()
+    model.set_rows([APPLE, PEAR])
+    announced: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(
+        lambda first, last, _roles: announced.append(
+            (first.row(), first.column(), last.row(), last.column())
+        )
+    )
+    model.replace_row(0, Fruit(1, "Apple", 45))  # the price only
+    assert announced == [(0, 1, 0, 1)]
+    announced.clear()
+    model.replace_row(1, Fruit(2, "pear", 55, bruised=False))  # only a tooltip: nothing drawn
+    assert announced == []
+    model.replace_row(1, Fruit(2, "Pear", 60))  # both cells
+    assert announced == [(1, 0, 1, 0), (1, 1, 1, 1)]
+    announced.clear()
+    model.replace_row(1, Fruit(7, "Pear", 60))  # a row-wide role: the whole row
+    assert announced == [(1, 0, 1, 1)]
+    assert model.index(1, 0).data(ID_ROLE) == 7
