@@ -3,6 +3,11 @@
 from desktop.services.core.context import Context
 
 
+def phone(i: int) -> str:
+    """The phone number add_leads gives its `i`-th lead."""
+    return f"+1415555{i:04d}"
+
+
 def add_leads(context: Context, count: int, *, tag: str | None = None, start: int = 0) -> list[int]:
     """Insert `count` valid US leads directly (the CSV importer has its own tests)."""
     from desktop.models import Lead, LeadTag
@@ -11,7 +16,7 @@ def add_leads(context: Context, count: int, *, tag: str | None = None, start: in
     with context.db.write() as session:
         for i in range(start, start + count):
             lead = Lead(
-                phone=f"+1415555{i:04d}",
+                phone=phone(i),
                 first_name=f"Lead{i}",
                 last_name="Test",
                 email=f"lead{i}@example.com",

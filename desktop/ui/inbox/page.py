@@ -242,6 +242,8 @@ class ConversationsPage(QWidget):
         self.list.selectionModel().currentChanged.connect(self._on_current)
         self.reply_box.answered.connect(self._answered)
         services.bridge.historyChanged.connect(self._on_history_changed)
+        services.bridge.conversationsChanged.connect(self.request_list)
+        services.bridge.leadsChanged.connect(lambda _ids: self.request_list())  # names, opt-outs
         QWidget.setTabOrder(self.search_edit, self.list)
         QWidget.setTabOrder(self.list, self.view)
         QWidget.setTabOrder(self.view, self.reply_edit)
@@ -262,7 +264,8 @@ class ConversationsPage(QWidget):
         self.list_refresher.request()
 
     def _on_history_changed(self, lead_ids: frozenset[int] | None) -> None:
-        self.request_list()
+        # The open thread only: the list follows conversationsChanged, which texts handed
+        # off by a sequence (every lead's history, 100 a second) do not move.
         if self.lead_id is not None and (lead_ids is None or self.lead_id in lead_ids):
             self.thread_refresher.request()
 

@@ -9,6 +9,8 @@ only see these signals:
   edit, a delete, new leads), or None when too much changed to name: reload.
 - `historyChanged(object)`: a frozenset of lead ids whose history (messages, their states,
   replies) changed, or None: any.
+- `conversationsChanged()`: the inbox list's rows changed (a reply, an answer, one read);
+  sequences handing off texts do not move it, so the list is not read again while they send.
 - `statusChanged(object)`: a SendingStatus, every couple of seconds.
 
 A bridge without a watcher (`EngineBridge(None)`, widget tests) never emits on its own.
@@ -42,6 +44,7 @@ class EngineBridge(QObject):
     sequencesChanged = Signal(list)  # sequence ids
     leadsChanged = Signal(object)  # frozenset[int] | None
     historyChanged = Signal(object)  # frozenset[int] | None (lead ids)
+    conversationsChanged = Signal()
     statusChanged = Signal(object)  # SendingStatus
     announced = Signal(str)  # short news for the status bar
     loginEntryChanged = Signal(object)  # bool: the login entry is present
@@ -120,6 +123,8 @@ class EngineBridge(QObject):
             self.leadsChanged.emit(changes.leads)
         if changes.histories != frozenset():
             self.historyChanged.emit(changes.histories)
+        if changes.conversations:
+            self.conversationsChanged.emit()
 
     def detach(self) -> None:
         """Start nothing more and stop following (the window is closing). The service
@@ -142,4 +147,5 @@ def _merge(first: Changes, then: Changes) -> Changes:
         first.sequences | then.sequences,
         union(first.leads, then.leads),
         union(first.histories, then.histories),
+        first.conversations or then.conversations,
     )

@@ -33,6 +33,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 LOOK_EVERY = 0.25  # seconds: a change shows within a frame or two of this
+# While something keeps changing (a sequence sending), a look every half second: the
+# screens take changes at most twice a second (EngineBridge), and each look is a few
+# queries in Python on this thread, which takes the interpreter from the GUI thread.
+BUSY_LOOK_EVERY = 0.5
 STATUS_EVERY = 2.0
 SEEN_EVERY = 10.0  # the service waits 30 s for a window's sign of life
 QUIET_LOGS = 60.0  # the same failure is logged at most this often
@@ -60,6 +64,7 @@ class ChangeWatcher(QThread):
         keepalive: bool = True,
         login: LoginKeeper | None = None,
         look_every: float = LOOK_EVERY,
+        busy_look_every: float | None = None,
         status_every: float = STATUS_EVERY,
         seen_every: float = SEEN_EVERY,
         parent: QObject | None = None,
@@ -70,6 +75,11 @@ class ChangeWatcher(QThread):
         self.keepalive = keepalive
         self.login = login
         self.look_every = look_every
+        self.busy_look_every = (
+            BUSY_LOOK_EVERY * look_every / LOOK_EVERY
+            if busy_look_every is None
+            else busy_look_every
+        )
         self.status_every = status_every
         self.seen_every = seen_every
         self._wake = threading.Event()
@@ -102,18 +112,19 @@ class ChangeWatcher(QThread):
 
         tracker: ChangeTracker | None = None
         look: Look | None = None
-        next_status = next_seen = 0.0
+        next_status = next_seen = next_look = 0.0
         try:
             while not self._stopping:
                 now = time.monotonic()
                 if tracker is None:
                     tracker = self._guard("open the change source", lambda: ChangeTracker(self.ctx))
-                if tracker is not None:
+                if tracker is not None and now >= next_look:
                     found = self._guard("look for changes", tracker.poll)
                     if found is not None:
                         look = found[0]
                         self.looks += 1
                         self.looked.emit(found[0], found[1])
+                        next_look = now + self.busy_look_every
                 if self.keepalive and now >= next_seen:
                     self._guard("tell the service a window is open", lambda: window_seen(self.ctx))
                     next_seen = now + self.seen_every

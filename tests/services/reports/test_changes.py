@@ -19,7 +19,7 @@ from desktop.services.reports.changes import (
 )
 from desktop.services.sequences import builder, lifecycle
 from desktop.services.status.vocabulary import Bucket, SequenceStatus
-from tests.helpers import add_leads, report_status
+from tests.helpers import add_leads, phone, report_status
 
 STEP = [builder.StepSpec("Hello {first_name}. Reply STOP to opt out")]
 
@@ -61,6 +61,7 @@ def test_sequences_leads_and_histories_are_named(ctx: Context) -> None:
     assert changes.sequences == {sid}
     assert changes.histories == {second}  # only the lead whose message moved
     assert changes.leads == frozenset()
+    assert not changes.conversations  # the inbox list is not read again for a delivery
 
     leads.set_opted_out(ctx, [third], True)
     _look, changes = poll(tracker)
@@ -71,6 +72,27 @@ def test_sequences_leads_and_histories_are_named(ctx: Context) -> None:
     look, changes = poll(tracker)
     assert sid in changes.sequences and look.waiting == 0 and look.in_queue > 0
     assert first not in (changes.leads or ())
+    tracker.close()
+
+
+def test_the_inbox_list_moves_with_replies_and_reads_only(ctx: Context) -> None:
+    """A reply and its reading move the conversations; a sequence's texts do not."""
+    from desktop.services.inbox import conversations
+    from tests.ui.inbox.inbox_helpers import reply
+
+    first, _second = add_leads(ctx, 2)
+    tracker = ChangeTracker(ctx)
+    poll(tracker)
+    builder.create_sequence(ctx, "S", STEP, builder.LeadSelection(all=True))
+    _look, changes = poll(tracker)
+    assert changes.sequences and not changes.conversations
+    reply(ctx, phone(0), "Are you open on Sunday?")
+    look, changes = poll(tracker)
+    assert changes.conversations and first in (changes.histories or ())
+    assert look.conversations[0] == 1 and look.conversations[2] == 1  # one, unread
+    conversations.mark_read(ctx, first)
+    look, changes = poll(tracker)
+    assert changes.conversations and look.conversations[2] == 0
     tracker.close()
 
 

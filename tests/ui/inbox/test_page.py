@@ -21,7 +21,7 @@ from desktop.ui.inbox.conversations_model import PAGE_SIZE, UNREAD_ROLE
 from desktop.ui.inbox.page import ConversationsPage
 from desktop.ui.inbox.thread_model import AUTO_REPLY, OPT_OUT_NOTE
 from desktop.ui.kit.appstate import AppServices
-from tests.helpers import add_leads
+from tests.helpers import add_leads, phone
 from tests.ui.inbox.inbox_helpers import reply
 
 
@@ -32,10 +32,6 @@ def open_page(qtbot, services: AppServices) -> ConversationsPage:
     page.show()
     qtbot.waitUntil(lambda: page.model.total is not None, timeout=10_000)
     return page
-
-
-def phone(i: int) -> str:
-    return f"+1415555{i:04d}"  # add_leads' numbers
 
 
 def messages(services: AppServices) -> int:
@@ -163,7 +159,7 @@ def test_a_reply_arriving_moves_its_conversation_up_and_is_announced(qtbot, serv
     reply(ctx, phone(0), "One more question")
     # What the window's change watcher says when the service stored the reply.
     with qtbot.waitSignal(page.listRefreshed, timeout=10_000):
-        services.bridge.historyChanged.emit(frozenset({ids[0]}))
+        services.bridge.conversationsChanged.emit()
     assert [row.lead_id for row in page.model.rows] == [ids[0], ids[2], ids[1]]
     assert page.unread == 3
     assert page.current_row() is not None and page.current_row().lead_id == ids[1]

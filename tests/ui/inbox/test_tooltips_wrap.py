@@ -15,7 +15,7 @@ from desktop.ui.inbox.page import ConversationsPage
 from desktop.ui.inbox.settings_dialog import InboxSettingsDialog
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.tooltips import WRAP_CHARS, plain_text, tooltip_width
-from tests.helpers import add_leads, report_status
+from tests.helpers import add_leads, phone, report_status
 from tests.ui.inbox.inbox_helpers import reply
 from tests.ui.ui_helpers import FakePrompts
 
@@ -34,10 +34,6 @@ def assert_wrapped(tip: object, says: str) -> None:
     assert tip.endswith("</td></tr></table>"), tip
     assert plain_text(tip) == says
     assert tooltip_width() < 80 * QFontMetrics(QToolTip.font()).averageCharWidth()
-
-
-def phone(i: int) -> str:
-    return f"+1415555{i:04d}"  # add_leads' numbers
 
 
 def open_page(qtbot, services: AppServices) -> ConversationsPage:

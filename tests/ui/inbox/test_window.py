@@ -169,7 +169,9 @@ def test_a_reply_out_of_view_is_notified(qtbot, app, url: str) -> None:  # type:
     assert tray.notified == []
     reply(ctx, "+14155550000", "Can I bring my kids?")
     ctx.close()
-    window.services.bridge.historyChanged.emit(frozenset(ids))  # as the change watcher does
+    bridge = window.services.bridge  # as the change watcher does for a reply
+    bridge.historyChanged.emit(frozenset(ids))
+    bridge.conversationsChanged.emit()
     qtbot.waitUntil(lambda: len(tray.notified) == 1, timeout=10_000)
     title, text = tray.notified[0]
     assert title.startswith("New reply from ") and text == "Can I bring my kids?"

@@ -87,6 +87,27 @@ def test_a_write_by_another_process_is_signalled_within_2_s(  # type: ignore[no-
     qtbot.waitUntil(lambda: any(at > started and sid in ids for at, ids in sequences), timeout=2000)
 
 
+def test_while_writes_keep_coming_the_watcher_looks_every_half_second(  # type: ignore[no-untyped-def]
+    qtbot, ctx: Context, followed: AppServices
+) -> None:
+    """A sending service commits many times a second: the screens take changes at most
+    twice a second, so the watcher's looks (queries in Python, on the window's interpreter)
+    are spaced as much, not four a second."""
+    watcher = followed.bridge.watcher
+    assert watcher is not None and watcher.busy_look_every == 0.5
+    leads: list[object] = []
+    followed.bridge.leadsChanged.connect(leads.append)
+    before = watcher.looks
+    started = time.monotonic()
+    for i in range(40):  # a commit every 50 ms for two seconds
+        add_leads(ctx, 1, start=100 + i)
+        qtbot.wait(50)
+    elapsed = time.monotonic() - started
+    looks = watcher.looks - before
+    assert 2 <= looks <= elapsed / watcher.busy_look_every + 1, (looks, elapsed)
+    qtbot.waitUntil(lambda: bool(leads), timeout=2000)  # and the changes were told
+
+
 def test_the_watcher_reads_the_service_state(qtbot, ctx: Context, followed: AppServices) -> None:  # type: ignore[no-untyped-def]
     watcher = followed.bridge.watcher
     assert watcher is not None
