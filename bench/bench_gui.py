@@ -2,12 +2,14 @@
 and the sending service's memory; the old in-process engine measured in the same run.
 
     xvfb-run -a .venv/bin/python bench/bench_gui.py [--messages 2000] [--runs 5]
-        [--tree DIR] [--baseline-tree DIR]
+        [--tree DIR] [--before-tree DIR] [--baseline-tree DIR] [--bare] [--rounds N]
 
 Each measure runs in a child process against a source tree (`--tree`, default this one;
 `git worktree add /tmp/new HEAD` keeps colleagues' unfinished work out of it), and the same
 measures run against `--baseline-tree` (a worktree of the commit before the window became a
-client) with the engine in the window's process, as it was.
+client) with the engine in the window's process, as it was, and against `--before-tree` (an
+earlier tree of the window as a client) in the same way as `--tree`. `--bare` adds the
+machine's floor: the heartbeat alone, no window, while the same service sends.
 
 1. Responsiveness. A 10 ms QTimer heartbeat on the GUI thread records when it really fires;
    the longest gap between two beats is the longest time the window could not react. The
@@ -18,7 +20,7 @@ client) with the engine in the window's process, as it was.
    engine idle; and while a sequence to every lead (created by `textdesk sequences create`
    in another process) is handed off at 100/s, until the table shows In-queue 0 ("steady":
    from one second after the creation). Targets: first second <= 50 ms; steady max <= 16 ms
-   and p99 <= 12 ms.
+   and p99 <= 12 ms. Also the process's CPU time per second while handing off.
 2. Start-up: `python -m desktop gui --demo` with TEXTDESK_EXIT_AFTER_PAINT=1 prints the time
    of the window's first paint and quits; median of `--runs`, fresh database and existing
    one, the trees taking turns. Target: no slower than before.
@@ -220,6 +222,7 @@ def responsiveness(count: int, idle_seconds: float, mode: str) -> dict[str, Any]
             stderr=subprocess.PIPE, text=True,
         )  # fmt: skip
         heartbeat.start()  # the window follows the creation in another process too
+        cpu_before, wall_before = time.process_time(), time.monotonic()
         run_until(lambda: created.poll() is not None, 300)
         if created.returncode != 0:
             raise SystemExit(f"sequences create failed: {created.communicate()[1]}")
@@ -241,6 +244,11 @@ def responsiveness(count: int, idle_seconds: float, mode: str) -> dict[str, Any]
             waiting = queue_reader(ctx, sequence_id)
         run_until(lambda: waiting() == 0, max(120.0, count / 20))
         beats = heartbeat.stop()
+        # The whole process's CPU (the GUI thread and the window's own threads) while the
+        # service sends: the work the window adds, less noisy than the longest gap.
+        result["cpu_ms_per_s"] = (
+            1000 * (time.process_time() - cpu_before) / (time.monotonic() - wall_before)
+        )
         elapsed = time.monotonic() - started
         result["handoff_all"] = gaps(beats)
         result["handoff_first_second"] = gaps(beats, until=FIRST_SECOND)
@@ -348,6 +356,7 @@ def report(result: dict[str, Any]) -> None:
     print("   " + show("handing off, first second", result["handoff_first_second"]))
     print("   " + show("handing off, steady", result["steady"]))
     print(f"   {result['handed']} handed off in {result['seconds']:.1f} s ({result['rate']:.0f}/s)")
+    print(f"   this process's CPU while handing off: {result['cpu_ms_per_s']:.1f} ms per second")
     if "window_hwm_mb" in result:
         print(f"   window process: peak RSS {result['window_hwm_mb']:.0f} MB")
     if "service_hwm_mb" in result:
@@ -370,6 +379,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--tree", type=Path, default=TREE, help="the source tree to measure")
     parser.add_argument("--baseline-tree", type=Path, help="the tree of the in-process engine")
+    parser.add_argument(
+        "--before-tree", type=Path, help="an earlier tree of the window as a client, measured alike"
+    )
     parser.add_argument("--skip-responsiveness", action="store_true")
     parser.add_argument("--skip-startup", action="store_true")
     parser.add_argument("--rounds", type=int, default=1, help="alternate the trees this often")
@@ -386,6 +398,8 @@ def main() -> int:
         f"platform={os.environ.get('QT_QPA_PLATFORM') or 'X display ' + os.environ['DISPLAY']}"
     )
     trees: list[tuple[Path, str]] = [(args.tree.resolve(), "service")]
+    if args.before_tree is not None:
+        trees.append((args.before_tree.resolve(), "service"))
     if args.baseline_tree is not None:
         trees.append((args.baseline_tree.resolve(), "in-process"))
     runs = [*trees, (args.tree.resolve(), "bare")] if args.bare else trees
