@@ -409,12 +409,12 @@ def main() -> int:
                 report(child(tree, mode, args))
     if not args.skip_startup:
         print("\n2. Start to first painted main window (python -m desktop gui --demo)")
-        for (_tree, mode), found in zip(
+        for (tree, mode), found in zip(
             trees, startup([tree for tree, _mode in trees], args.runs), strict=True
         ):
             fresh, warm = found["fresh"], found["warm"]
             print(
-                f"   {mode:<10} fresh database: median {statistics.median(fresh):.2f} s "
+                f"   {mode} ({tree}): fresh database: median {statistics.median(fresh):.2f} s "
                 f"(runs {', '.join(f'{t:.2f}' for t in fresh)}); existing database: median "
                 f"{statistics.median(warm):.2f} s (runs {', '.join(f'{t:.2f}' for t in warm)})"
             )
