@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from desktop.models import (
     Conversation,
@@ -173,38 +173,57 @@ class Changes:
         )
 
 
+# The look's statements are built once: building a SQLAlchemy statement costs more Python
+# than running it, and this thread takes the interpreter from the window's GUI thread.
+_SEQUENCES = select(
+    Sequence.id,
+    Sequence.status,
+    Sequence.updated_at,
+    SequenceCounter.total,
+    SequenceCounter.in_queue,
+    SequenceCounter.outbox,
+    SequenceCounter.sent,
+    SequenceCounter.error,
+    SequenceCounter.delivery_unknown,
+    SequenceCounter.canceled,
+    SequenceCounter.deleted_leads,
+).outerjoin(SequenceCounter, SequenceCounter.sequence_id == Sequence.id)
+# The rest in one statement: each round trip is mostly Python too.
+_TOTALS = select(
+    select(func.max(MessageEvent.id)).scalar_subquery(),
+    select(func.max(InboundMessage.id)).scalar_subquery(),
+    select(func.count(Lead.id)).scalar_subquery(),
+    select(func.max(Lead.updated_at)).scalar_subquery(),
+    select(func.count(Conversation.lead_id)).scalar_subquery(),
+    select(func.max(Conversation.last_at)).scalar_subquery(),
+    select(func.coalesce(func.sum(Conversation.unread), 0)).scalar_subquery(),
+)
+_MOVED = (  # (sequence, lead) of the messages with events after the last look
+    select(Message.sequence_id, Message.lead_id)
+    .distinct()
+    .join(MessageEvent, MessageEvent.message_id == Message.id)
+    .where(MessageEvent.id > bindparam("after"), MessageEvent.id <= bindparam("upto"))
+    .limit(MAX_NAMED + 1)
+)
+_REPLIED = (
+    select(InboundMessage.lead_id)
+    .distinct()
+    .where(InboundMessage.id > bindparam("after"), InboundMessage.id <= bindparam("upto"))
+)
+_LEADS_SINCE = (
+    select(Lead.id, Lead.updated_at)
+    .where(Lead.updated_at >= bindparam("since"))
+    .limit(MAX_NAMED + 1)
+)
+
+
 def take_look(connection: Connection) -> Look:
-    counter = SequenceCounter
-    rows = connection.execute(
-        select(
-            Sequence.id,
-            Sequence.status,
-            Sequence.updated_at,
-            counter.total,
-            counter.in_queue,
-            counter.outbox,
-            counter.sent,
-            counter.error,
-            counter.delivery_unknown,
-            counter.canceled,
-            counter.deleted_leads,
-        ).outerjoin(counter, counter.sequence_id == Sequence.id)
-    ).all()
+    rows = connection.execute(_SEQUENCES).all()
     sequences = {
         row[0]: SequenceLook(row[1], row[2], tuple(int(n or 0) for n in row[3:])) for row in rows
     }
-    # One statement for the rest: each round trip is mostly the driver's and SQLAlchemy's
-    # time in Python, which this thread takes from the window's GUI thread.
     (last_event, last_reply, leads, leads_updated, talks, talk_at, unread) = connection.execute(
-        select(
-            select(func.max(MessageEvent.id)).scalar_subquery(),
-            select(func.max(InboundMessage.id)).scalar_subquery(),
-            select(func.count(Lead.id)).scalar_subquery(),
-            select(func.max(Lead.updated_at)).scalar_subquery(),
-            select(func.count(Conversation.lead_id)).scalar_subquery(),
-            select(func.max(Conversation.last_at)).scalar_subquery(),
-            select(func.coalesce(func.sum(Conversation.unread), 0)).scalar_subquery(),
-        )
+        _TOTALS
     ).one()
     return Look(
         sequences,
@@ -262,12 +281,7 @@ class ChangeTracker:
         too_many = False
         if after.last_event_id != before.last_event_id:
             pairs = connection.execute(
-                select(Message.sequence_id, Message.lead_id)
-                .distinct()
-                .join(MessageEvent, MessageEvent.message_id == Message.id)
-                .where(MessageEvent.id > before.last_event_id)
-                .where(MessageEvent.id <= after.last_event_id)
-                .limit(MAX_NAMED + 1)
+                _MOVED, {"after": before.last_event_id, "upto": after.last_event_id}
             ).all()
             too_many = len(pairs) > MAX_NAMED
             sequences.update(sid for sid, _ in pairs)
@@ -276,10 +290,7 @@ class ChangeTracker:
             histories.update(
                 lead
                 for lead in connection.scalars(
-                    select(InboundMessage.lead_id)
-                    .distinct()
-                    .where(InboundMessage.id > before.last_reply_id)
-                    .where(InboundMessage.id <= after.last_reply_id)
+                    _REPLIED, {"after": before.last_reply_id, "upto": after.last_reply_id}
                 )
                 if lead is not None
             )
@@ -316,11 +327,7 @@ class ChangeTracker:
     @staticmethod
     def _leads_since(connection: Connection, since: datetime) -> dict[int, datetime]:
         """Leads updated at `since` or up to LEADS_OVERLAP before (at most MAX_NAMED + 1)."""
-        rows = connection.execute(
-            select(Lead.id, Lead.updated_at)
-            .where(Lead.updated_at >= since - LEADS_OVERLAP)
-            .limit(MAX_NAMED + 1)
-        )
+        rows = connection.execute(_LEADS_SINCE, {"since": since - LEADS_OVERLAP})
         return {lead_id: updated for lead_id, updated in rows}
 
     def _remember_leads(self, look: Look, found: dict[int, datetime]) -> None:
