@@ -82,17 +82,23 @@ class ColumnFitter(QObject):
         self.table = table
         self.model = model
         self.widths: dict[str, int] = {}
+        self._measured: tuple[object, ...] | None = None  # what the widths were measured for
         table.viewport().installEventFilter(self)
 
     def fit(self) -> None:
-        statuses = {summary.status for summary in self.model.summaries}
-        widths = content_widths(self.table, self.model.column_specs, statuses)
+        statuses = frozenset(summary.status for summary in self.model.summaries)
         header = self.table.horizontalHeader()
-        if widths != self.widths:
-            self.widths = widths
-            for key, width in widths.items():
-                header.resizeSection(column_of(key), width)
-        room = self.table.viewport().width() - sum(widths.values())
+        # Measured again only when a status or a font changed: counts move twice a second
+        # while a sequence sends, and measuring is a few dozen text layouts each time.
+        measured = (statuses, self.table.font().key(), header.font().key())
+        if measured != self._measured:
+            self._measured = measured
+            widths = content_widths(self.table, self.model.column_specs, statuses)
+            if widths != self.widths:
+                self.widths = widths
+                for key, width in widths.items():
+                    header.resizeSection(column_of(key), width)
+        room = self.table.viewport().width() - sum(self.widths.values())
         self.table.setColumnHidden(column_of(CREATED), room < NAME_MIN_WIDTH)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
