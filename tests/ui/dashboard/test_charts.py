@@ -104,3 +104,24 @@ def test_lines_run_through_their_points_and_label_the_times(qtbot) -> None:  # t
     assert BLUE in {pixel(image, QPoint(x, y + dy)) for dy in (-1, 0, 1)}
     # Two minutes over 5 labels: a label every 30 s needs the seconds.
     assert chart.tick_count >= 2 and chart.label_format == "HH:mm:ss"
+
+
+def test_hovering_a_column_shows_its_tooltip(qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QToolTip
+
+    chart = ColumnsChart("Messages", [Series("Sent", GREEN)], lambda i: f"Column {i}: Sent {i + 1}")
+    qtbot.addWidget(chart)
+    chart.resize(400, 220)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.set_columns(["Spring", "Autumn"], [[1], [2]])
+    plot = chart.plot_area()
+    autumn = QPoint(plot.left() + 3 * plot.width() // 4, plot.center().y())
+    event = QHelpEvent(QEvent.Type.ToolTip, autumn, chart.mapToGlobal(autumn))
+    assert QCoreApplication.sendEvent(chart, event)
+    qtbot.waitUntil(lambda: QToolTip.text() == "Column 1: Sent 2", timeout=2000)
+    outside = QPoint(plot.left() - 4, plot.center().y())  # over the axis: no column
+    QCoreApplication.sendEvent(chart, QHelpEvent(QEvent.Type.ToolTip, outside, outside))
+    qtbot.waitUntil(lambda: not QToolTip.isVisible(), timeout=2000)
