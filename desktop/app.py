@@ -196,6 +196,9 @@ class _WhenShown(QObject):
 
     def _run(self) -> None:
         action, self._action = self._action, None
+        window = self.parent()
+        if window is not None:  # once is enough: no Python call for each of its events
+            window.removeEventFilter(self)
         if action is not None:
             action()
 
