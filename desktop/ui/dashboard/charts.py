@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QDateTime, QEvent, QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import (
@@ -37,6 +38,7 @@ MAX_COLUMN = 90  # a column no wider than this, however few there are
 MIN_LABEL_CHARS = "Abcd…"  # a shortened name keeps at least a few letters
 LABEL_MARGIN = 2 * GAP  # between two time labels
 MAX_TIME_TICKS = 5  # time labels under the activity chart when it is wide enough
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -82,10 +84,10 @@ class ChartBase(QWidget):
         self.setAccessibleName(title)
         self.title_font = QFont(self.font())
         self.title_font.setBold(True)
-        # Measuring text is most of a paint's cost: the plot's place and the legend's rows
-        # are kept until the size, the ticks or the font change.
-        self._plot: tuple[tuple[object, ...], QRect] | None = None
-        self._legend: tuple[int, list[list[tuple[Series, int]]]] | None = None
+        # Measuring text is most of a paint's cost: each measure (the plot's place, the
+        # legend's rows, the column labels) is kept with what it depends on, and all are
+        # dropped when the font changes.
+        self._measures: dict[str, tuple[object, Any]] = {}
 
     def sizeHint(self) -> QSize:
         return QSize(400, 200)
@@ -95,6 +97,15 @@ class ChartBase(QWidget):
             self.title = title
             self.setAccessibleName(title)
             self.update()
+
+    def measured(self, name: str, key: object, measure: Callable[[], T]) -> T:
+        """`measure()`, taken again only when `key` differs from the last time's."""
+        kept = self._measures.get(name)
+        if kept is None or kept[0] != key:
+            kept = (key, measure())
+            self._measures[name] = kept
+        result: T = kept[1]
+        return result
 
     def set_top(self, top: float) -> None:
         ticks = nice_ticks(top)
@@ -110,8 +121,9 @@ class ChartBase(QWidget):
 
     def legend_rows(self, width: int) -> list[list[tuple[Series, int]]]:
         """Legend entries with their widths, in rows that fit `width`."""
-        if self._legend is not None and self._legend[0] == width:
-            return self._legend[1]
+        return self.measured("legend", width, lambda: self._legend_rows(width))
+
+    def _legend_rows(self, width: int) -> list[list[tuple[Series, int]]]:
         metrics = self.fontMetrics()
         rows: list[list[tuple[Series, int]]] = [[]]
         used = 0
@@ -122,13 +134,13 @@ class ChartBase(QWidget):
                 used = 0
             rows[-1].append((entry, need))
             used += need
-        self._legend = (width, rows)
         return rows
 
     def plot_area(self) -> QRect:
         key = (self.width(), self.height(), tuple(self.ticks), self.right_room())
-        if self._plot is not None and self._plot[0] == key:
-            return self._plot[1]
+        return self.measured("plot", key, self._plot_area)
+
+    def _plot_area(self) -> QRect:
         metrics = self.fontMetrics()
         inner = self.rect().adjusted(PAD, PAD, -PAD, -PAD)
         top = inner.top() + QFontMetrics(self.title_font).height() + GAP
@@ -136,15 +148,13 @@ class ChartBase(QWidget):
         bottom = inner.bottom() - legend - GAP - self.bottom_labels_height()
         left = inner.left() + max(metrics.horizontalAdvance(f"{t:,}") for t in self.ticks) + GAP
         right = inner.right() - self.right_room()
-        plot = QRect(left, top, max(0, right - left), max(0, bottom - top))
-        self._plot = (key, plot)
-        return plot
+        return QRect(left, top, max(0, right - left), max(0, bottom - top))
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.FontChange:
             self.title_font = QFont(self.font())
             self.title_font.setBold(True)
-            self._plot = self._legend = None
+            self._measures.clear()
         super().changeEvent(event)
 
     def right_room(self) -> int:
@@ -224,7 +234,6 @@ class ColumnsChart(ChartBase):
         self.tooltip = tooltip
         self.names: tuple[str, ...] = ()
         self.values: tuple[tuple[int, ...], ...] = ()  # per column, per legend entry
-        self._labels: tuple[tuple[tuple[str, ...], int], list[str]] | None = None
 
     def set_columns(self, names: Sequence[str], values: Sequence[Sequence[int]]) -> None:
         names, stacked = tuple(names), tuple(tuple(v) for v in values)
@@ -238,10 +247,10 @@ class ColumnsChart(ChartBase):
 
     def labels(self) -> list[str]:
         """The names as shown under the columns: cut to the room each column has."""
-        key = (self.names, int(self.slot_width()) - GAP)
-        if self._labels is None or self._labels[0] != key:
-            self._labels = (key, shortened(self.names, self.fontMetrics(), key[1]))
-        return self._labels[1]
+        names, room = self.names, int(self.slot_width()) - GAP
+        return self.measured(
+            "labels", (names, room), lambda: shortened(names, self.fontMetrics(), room)
+        )
 
     def column_at(self, x: float) -> int | None:
         plot = self.plot_area()

@@ -2,8 +2,9 @@
 
 Left, one stacked column per recent sequence with a segment per bucket (the table's
 colours). Right, messages handed to Twilio and confirmed delivered per time slice. Both
-refresh from one background query after engine notices, at most every few seconds: charts
-are the most expensive thing to repaint, and a glance does not need sub-second freshness.
+refresh from one background query after engine notices, at most every few seconds: a
+glance does not need sub-second freshness. The charts themselves are painted widgets
+(charts.py) that repaint only when a number they show changed.
 
 Sequence names sit under their columns, shortened to the width each column has (a bar chart
 laid sideways turned every name into "..." once four sequences shared its height); hovering

@@ -125,3 +125,21 @@ def test_hovering_a_column_shows_its_tooltip(qtbot) -> None:  # type: ignore[no-
     outside = QPoint(plot.left() - 4, plot.center().y())  # over the axis: no column
     QCoreApplication.sendEvent(chart, QHelpEvent(QEvent.Type.ToolTip, outside, outside))
     qtbot.waitUntil(lambda: not QToolTip.isVisible(), timeout=2000)
+
+
+def test_a_larger_font_cuts_the_names_again(qtbot) -> None:  # type: ignore[no-untyped-def]
+    chart = ColumnsChart("Messages", [Series("Sent", GREEN)], lambda _i: None)
+    qtbot.addWidget(chart)
+    chart.resize(360, 200)
+    chart.show()
+    qtbot.waitExposed(chart)
+    chart.set_columns(["Spring open house", "Autumn preview"], [[1], [2]])
+    before = chart.labels()
+    font = chart.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    chart.setFont(font)
+    after = chart.labels()
+    assert after != before  # measured with the new font, not kept from the old one
+    metrics = chart.fontMetrics()
+    room = int(chart.slot_width())
+    assert all(metrics.horizontalAdvance(label) <= room for label in after)
