@@ -45,24 +45,20 @@ def make_template(admin: str) -> None:
 
 
 def fresh_database(admin: str) -> Iterator[str]:
-    name = f"t_{uuid.uuid4().hex[:16]}"
-    engine = _admin_engine(admin)
-    with engine.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
-    try:
-        yield _url_of(admin, name)
-    finally:
-        with engine.connect() as connection:
-            connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        engine.dispose()
+    """A new database copied from the migrated template."""
+    yield from _throwaway(admin, f"t_{uuid.uuid4().hex[:16]}", f" TEMPLATE {TEMPLATE}")
 
 
 def empty_database(admin: str) -> Iterator[str]:
     """A new database with nothing in it (not copied from the migrated template)."""
-    name = f"e_{uuid.uuid4().hex[:16]}"
+    yield from _throwaway(admin, f"e_{uuid.uuid4().hex[:16]}")
+
+
+def _throwaway(admin: str, name: str, create_options: str = "") -> Iterator[str]:
+    """The URL of database `name`, created for the caller and dropped afterwards."""
     engine = _admin_engine(admin)
     with engine.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {name}")
+        connection.exec_driver_sql(f"CREATE DATABASE {name}{create_options}")
     try:
         yield _url_of(admin, name)
     finally:
