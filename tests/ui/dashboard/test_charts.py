@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QEvent, QObject, QPoint
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QWidget
 
 from desktop.ui.dashboard.charts import ColumnsChart, LinesChart, Series, nice_ticks
 
@@ -40,6 +41,14 @@ class Paints(QObject):
         return False
 
 
+def shown(qtbot, chart: QWidget, width: int, height: int) -> None:  # type: ignore[no-untyped-def]
+    """`chart` at this size on the screen, closed with the test."""
+    qtbot.addWidget(chart)
+    chart.resize(width, height)
+    chart.show()
+    qtbot.waitExposed(chart)
+
+
 def pixel(image: QImage, point: QPoint) -> str:
     return QColor(image.pixel(point)).name()
 
@@ -49,10 +58,7 @@ def test_columns_stack_their_segments_bottom_up_in_their_colours(qtbot) -> None:
     chart = ColumnsChart(
         "Messages", [Series("Error", RED), Series("Sent", GREEN)], lambda i: tips.append(i) or None
     )
-    qtbot.addWidget(chart)
-    chart.resize(400, 220)
-    chart.show()
-    qtbot.waitExposed(chart)
+    shown(qtbot, chart, 400, 220)
     chart.set_columns(["Spring", "Autumn"], [[10, 30], [0, 5]])
     assert chart.ticks == [0, 20, 40] and chart.labels() == ["Spring", "Autumn"]
     plot = chart.plot_area()
@@ -70,10 +76,7 @@ def test_columns_stack_their_segments_bottom_up_in_their_colours(qtbot) -> None:
 
 def test_a_chart_repaints_only_when_a_shown_number_changed(qtbot) -> None:  # type: ignore[no-untyped-def]
     chart = ColumnsChart("Messages", [Series("Sent", GREEN)], lambda _i: None)
-    qtbot.addWidget(chart)
-    chart.resize(300, 200)
-    chart.show()
-    qtbot.waitExposed(chart)
+    shown(qtbot, chart, 300, 200)
     chart.set_columns(["A"], [[3]])
     paints = Paints()
     chart.installEventFilter(paints)
@@ -89,10 +92,7 @@ def test_a_chart_repaints_only_when_a_shown_number_changed(qtbot) -> None:  # ty
 
 def test_lines_run_through_their_points_and_label_the_times(qtbot) -> None:  # type: ignore[no-untyped-def]
     chart = LinesChart("Activity", [Series("Handed", BLUE), Series("Delivered", GREEN)])
-    qtbot.addWidget(chart)
-    chart.resize(500, 220)
-    chart.show()
-    qtbot.waitExposed(chart)
+    shown(qtbot, chart, 500, 220)
     start = 1_700_000_000_000.0
     times = [start + 30_000 * i for i in range(5)]
     chart.set_series(times, [[0, 10, 10, 10, 0], [0, 0, 0, 0, 0]], (times[0], times[-1]))
@@ -112,10 +112,7 @@ def test_hovering_a_column_shows_its_tooltip(qtbot) -> None:  # type: ignore[no-
     from PySide6.QtWidgets import QToolTip
 
     chart = ColumnsChart("Messages", [Series("Sent", GREEN)], lambda i: f"Column {i}: Sent {i + 1}")
-    qtbot.addWidget(chart)
-    chart.resize(400, 220)
-    chart.show()
-    qtbot.waitExposed(chart)
+    shown(qtbot, chart, 400, 220)
     chart.set_columns(["Spring", "Autumn"], [[1], [2]])
     plot = chart.plot_area()
     autumn = QPoint(plot.left() + 3 * plot.width() // 4, plot.center().y())
@@ -129,10 +126,7 @@ def test_hovering_a_column_shows_its_tooltip(qtbot) -> None:  # type: ignore[no-
 
 def test_a_larger_font_cuts_the_names_again(qtbot) -> None:  # type: ignore[no-untyped-def]
     chart = ColumnsChart("Messages", [Series("Sent", GREEN)], lambda _i: None)
-    qtbot.addWidget(chart)
-    chart.resize(360, 200)
-    chart.show()
-    qtbot.waitExposed(chart)
+    shown(qtbot, chart, 360, 200)
     chart.set_columns(["Spring open house", "Autumn preview"], [[1], [2]])
     before = chart.labels()
     font = chart.font()
