@@ -111,6 +111,10 @@ class SequenceLook:
         return self.counts[2]
 
     @property
+    def error(self) -> int:
+        return self.counts[4]
+
+    @property
     def handed_off(self) -> int:
         """Messages that left In-queue for Twilio (whatever became of them since)."""
         return sum(self.counts[2:6])
@@ -149,6 +153,11 @@ class Look:
         return sum(s.handed_off for s in self.sequences.values())
 
     @property
+    def errors(self) -> dict[int, int]:
+        """Failed messages per sequence (sequences without any left out)."""
+        return {sid: s.error for sid, s in self.sequences.items() if s.error}
+
+    @property
     def keeps_service_busy(self) -> bool:
         """Something to send or to track: what the service itself stays up for."""
         return self.outbox > 0 or any(s.status in WILL_SEND for s in self.sequences.values())
@@ -162,6 +171,10 @@ class Changes:
     # Leads whose history (messages, their events, replies, the lead row) changed; None: any.
     histories: frozenset[int] | None = frozenset()
     conversations: bool = False  # a reply, an answer, or one read
+    # The dashboard's feeds: a message failed (or failed ones went), a reply came. Texts
+    # handed off and delivered move neither, so the feeds are not read again while they go.
+    errors: bool = False
+    replies: bool = False
 
     @property
     def empty(self) -> bool:
@@ -169,7 +182,7 @@ class Changes:
             not self.sequences
             and self.leads == frozenset()
             and self.histories == frozenset()
-            and not self.conversations
+            and not (self.conversations or self.errors or self.replies)
         )
 
 
@@ -303,7 +316,9 @@ class ChangeTracker:
             frozenset(sequences),
             leads,
             None if too_many else frozenset(histories),
-            after.conversations != before.conversations,
+            conversations=after.conversations != before.conversations,
+            errors=after.errors != before.errors,
+            replies=after.last_reply_id != before.last_reply_id,
         )
 
     def _changed_leads(

@@ -1,7 +1,8 @@
 """A small dashboard list fed by a background query: the base of Recent errors and Replies.
 
-Clicking a row opens the lead's history. The list reloads after engine notices (at most one
-query every `delay_ms`) and on a slow timer, since replies arrive without a sequence change.
+Clicking a row opens the lead's history. The list reloads after the change that concerns it
+(`follows`: a failure, a reply; at most one query every `delay_ms`), never merely because a
+sequence handed off texts, and on a slow timer that keeps its "when" column true.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -39,6 +40,7 @@ class FeedWidget(QWidget):
         services: AppServices,
         model: FeedModel[Any],
         fetch: Callable[[], list[Any]],
+        follows: SignalInstance,
         *,
         table_name: str,
         empty_text: str,
@@ -88,10 +90,10 @@ class FeedWidget(QWidget):
             lambda _ids: fetch(),
             self._apply,
             on_error=self.notifier.show_error,
-            delay_ms=1500,
+            delay_ms=500,
             parent=self,
         )
-        self.refresher.follow(services.bridge.sequencesChanged, PERIODIC_MS)
+        self.refresher.follow(follows, PERIODIC_MS)
 
     def sizeHint(self) -> QSize:
         """The table's, also while the empty text shows: the first row to arrive moves no

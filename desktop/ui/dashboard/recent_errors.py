@@ -27,6 +27,7 @@ class RecentErrorsWidget(FeedWidget):
             services,
             RecentErrorsModel(clock=ctx.now),
             lambda: history.recent_errors(ctx, LIMIT),
+            follows=services.bridge.errorsChanged,
             table_name="recentErrorsTable",
             empty_text="No errors. If a message fails, it shows up here with the reason "
             "and what to do about it.",

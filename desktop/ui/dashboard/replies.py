@@ -27,6 +27,7 @@ class RepliesWidget(FeedWidget):
             services,
             RepliesModel(clock=ctx.now),
             lambda: history.recent_replies(ctx, LIMIT),
+            follows=services.bridge.repliesChanged,
             table_name="repliesTable",
             empty_text="No replies yet. When a lead answers or texts STOP, it shows up here.",
             stretch_column=3,

@@ -11,6 +11,8 @@ only see these signals:
   replies) changed, or None: any.
 - `conversationsChanged()`: the inbox list's rows changed (a reply, an answer, one read);
   sequences handing off texts do not move it, so the list is not read again while they send.
+- `errorsChanged()`: a message failed, or failed ones went with their sequence.
+- `repliesChanged()`: a lead (or an unknown number) texted in.
 - `statusChanged(object)`: a SendingStatus, every couple of seconds.
 
 A bridge without a watcher (`EngineBridge(None)`, widget tests) never emits on its own.
@@ -45,6 +47,8 @@ class EngineBridge(QObject):
     leadsChanged = Signal(object)  # frozenset[int] | None
     historyChanged = Signal(object)  # frozenset[int] | None (lead ids)
     conversationsChanged = Signal()
+    errorsChanged = Signal()
+    repliesChanged = Signal()
     statusChanged = Signal(object)  # SendingStatus
     announced = Signal(str)  # short news for the status bar
     loginEntryChanged = Signal(object)  # bool: the login entry is present
@@ -125,6 +129,10 @@ class EngineBridge(QObject):
             self.historyChanged.emit(changes.histories)
         if changes.conversations:
             self.conversationsChanged.emit()
+        if changes.errors:
+            self.errorsChanged.emit()
+        if changes.replies:
+            self.repliesChanged.emit()
 
     def detach(self) -> None:
         """Start nothing more and stop following (the window is closing). The service
@@ -147,5 +155,7 @@ def _merge(first: Changes, then: Changes) -> Changes:
         first.sequences | then.sequences,
         union(first.leads, then.leads),
         union(first.histories, then.histories),
-        first.conversations or then.conversations,
+        conversations=first.conversations or then.conversations,
+        errors=first.errors or then.errors,
+        replies=first.replies or then.replies,
     )

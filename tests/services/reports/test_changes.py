@@ -96,6 +96,32 @@ def test_the_inbox_list_moves_with_replies_and_reads_only(ctx: Context) -> None:
     tracker.close()
 
 
+def test_the_feeds_move_with_failures_and_replies_only(ctx: Context) -> None:
+    """Recent errors move when a text fails, Replies when one comes in (from a lead or
+    not); texts handed off and delivered move neither."""
+    from tests.ui.inbox.inbox_helpers import reply
+
+    first, second = add_leads(ctx, 2)
+    tracker = ChangeTracker(ctx)
+    poll(tracker)
+    sid = builder.create_sequence(ctx, "S", STEP, builder.LeadSelection(all=True)).sequence_id
+    _look, changes = poll(tracker)
+    assert changes.sequences and not (changes.errors or changes.replies)
+    report_status(ctx, _message_of(ctx, sid, first), "delivered")
+    _look, changes = poll(tracker)
+    assert changes.sequences and not (changes.errors or changes.replies)
+    report_status(ctx, _message_of(ctx, sid, second), "undelivered", error_code=30008)
+    look, changes = poll(tracker)
+    assert changes.errors and not changes.replies and look.errors == {sid: 1}
+    reply(ctx, phone(0), "Thanks!")
+    _look, changes = poll(tracker)
+    assert changes.replies and not changes.errors
+    reply(ctx, "+14155559999", "Who is this?")  # a number that is no lead's
+    _look, changes = poll(tracker)
+    assert changes.replies and not changes.errors
+    tracker.close()
+
+
 def test_a_commit_by_another_process_is_seen(ctx: Context, db_url: str) -> None:
     (lead,) = add_leads(ctx, 1)
     tracker = ChangeTracker(ctx)

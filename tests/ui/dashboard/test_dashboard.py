@@ -200,3 +200,43 @@ def test_feeds_explain_errors_and_open_the_history(
     qtbot.keyClick(replies.table, Qt.Key.Key_Return)  # the keyboard opens what a click opens
     qtbot.waitUntil(lambda: bool(replies.findChildren(LeadHistoryDialog)), timeout=3000)
     assert replies.findChildren(LeadHistoryDialog)[0].lead_id == replies.model.row_at(0).lead_id
+
+
+def test_feeds_read_again_for_their_own_news_only(
+    qtbot, pop_services, populated: Populated
+) -> None:
+    """While a sequence sends, the service reports changes twice a second: the feeds read
+    again only when a text failed (Recent errors) or one came in (Replies)."""
+    from sqlalchemy import select
+
+    from desktop.models import Message
+    from tests.helpers import report_status
+    from tests.ui.inbox.inbox_helpers import reply
+
+    errors, replies = RecentErrorsWidget(pop_services), RepliesWidget(pop_services)
+    for feed in (errors, replies):
+        qtbot.addWidget(feed)
+        feed.show()
+    qtbot.waitUntil(
+        lambda: errors.model.rowCount() == 2 and replies.model.rowCount() == 1, timeout=5000
+    )
+    read = (errors.refresher.completed, replies.refresher.completed)
+    ctx, bridge = pop_services.ctx, pop_services.bridge
+    with ctx.db.read() as session:
+        waiting = session.scalars(
+            select(Message.id).where(Message.sequence_id == populated.later_id)
+        ).all()
+    report_status(ctx, waiting[0], "undelivered", error_code=30008)
+    reply(ctx, next(iter(populated.ids)), "Is it still on?")  # Ana, the first lead
+    bridge.sequencesChanged.emit([populated.later_id])  # what the watcher also says then
+    bridge.historyChanged.emit(None)
+    qtbot.wait(1200)  # more than twice the feeds' delay
+    assert (errors.refresher.completed, replies.refresher.completed) == read
+    assert errors.model.rowCount() == 2 and replies.model.rowCount() == 1
+
+    bridge.errorsChanged.emit()
+    qtbot.waitUntil(lambda: errors.model.rowCount() == 3, timeout=5000)
+    assert replies.refresher.completed == read[1]
+    bridge.repliesChanged.emit()
+    qtbot.waitUntil(lambda: replies.model.rowCount() == 2, timeout=5000)
+    assert replies.model.index(0, 3).data() == "Is it still on?"
