@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import signal
 import threading
 from collections.abc import Callable
@@ -42,10 +41,6 @@ SENDING = (
     SequenceStatus.IN_PROGRESS.value,
 )
 CREDENTIAL_KEYS = ("twilio_account_sid", "sender", "twilio_api_url")
-# The service runs this much nicer than what started it (POSIX): when the cores are busy,
-# the window and whatever else the user is doing come first. Hand-offs wait on Twilio, not
-# the processor, so sending keeps its pace (96/s against 96/s at 100/s in bench_gui.py).
-NICENESS = 5
 
 
 def window_seen(ctx: Context) -> None:
@@ -192,8 +187,6 @@ def run_service(ctx: Context, *, demo: bool = False) -> int:
         stop.set()
 
     previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
-    if hasattr(os, "nice"):  # Windows has no niceness: the service runs at normal priority
-        os.nice(NICENESS)
     try:
         return Service(ctx, demo).run(stop)
     finally:
