@@ -62,11 +62,6 @@ log = logging.getLogger(__name__)
 EXIT_AFTER_PAINT_ENV = "TEXTDESK_EXIT_AFTER_PAINT"
 FIRST_PAINT_MARK = "TEXTDESK_FIRST_PAINT"
 POOL_THREADS = 4  # refreshes, exports and the service's start never queue behind each other
-# The GUI thread shares the interpreter with the change watcher and the task pool. A thread
-# holding it keeps it for the switch interval (5 ms by default) after another asks: a
-# refresh starting on a pool thread held the GUI thread ~4 ms inside a timer event, while
-# the sending service handed off. 1 ms bounds that wait to a fraction of a frame.
-GUI_SWITCH_INTERVAL = 0.001
 
 
 @dataclass
@@ -75,7 +70,6 @@ class TextDeskApp:
     services: AppServices
     settings_ctx: Context | None = None  # the real database, open beside the demo one
     collector: GarbageCollector = field(default_factory=GarbageCollector)
-    switch_interval_before: float | None = None  # given back at shutdown
     _closed: bool = field(default=False, repr=False)
 
     @property
@@ -97,8 +91,6 @@ class TextDeskApp:
         self.window.hide()
         self.window.stop()
         self.collector.stop()
-        if self.switch_interval_before is not None:
-            sys.setswitchinterval(self.switch_interval_before)
         services.bridge.detach()
         _drain(services.tasks)  # a start of the service under way included
         self.window.close()
@@ -171,13 +163,7 @@ def build_app(
     services = AppServices(ctx=ctx, tasks=tasks, bridge=bridge, connection=connection, demo=demo)
     settings_services = replace(services, ctx=settings_ctx) if settings_ctx is not ctx else None
     window = MainWindow(services, settings_services=settings_services, tray=tray)
-    app = TextDeskApp(
-        window=window,
-        services=services,
-        settings_ctx=settings_ctx,
-        switch_interval_before=sys.getswitchinterval(),
-    )
-    sys.setswitchinterval(GUI_SWITCH_INTERVAL)
+    app = TextDeskApp(window=window, services=services, settings_ctx=settings_ctx)
     if not start_services:
         window.status.set_not_started()
     else:

@@ -35,7 +35,7 @@ def no_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
 def apps(qtbot, no_credentials) -> Iterator[list[TextDeskApp]]:
     built: list[TextDeskApp] = []
     yield built
-    for app in reversed(built):  # each gives back the interpreter's settings it found
+    for app in built:
         app.shutdown()
 
 
@@ -75,18 +75,6 @@ def test_with_credentials_the_app_sends_for_real(
     assert real.window.windowTitle() == "TextDesk"
     asked = build(apps, db_url, demo=True)
     assert asked.demo  # --demo wins over credentials
-
-
-def test_the_window_takes_the_interpreter_back_quickly_while_it_is_open(
-    qtbot, apps, db_url: str
-) -> None:
-    before = sys.getswitchinterval()
-    app = build(apps, db_url)
-    # Background reads give the interpreter back to the GUI thread within a millisecond.
-    assert sys.getswitchinterval() == pytest.approx(app_module.GUI_SWITCH_INTERVAL)
-    assert before > app_module.GUI_SWITCH_INTERVAL
-    app.shutdown()
-    assert sys.getswitchinterval() == pytest.approx(before)
 
 
 def test_keyboard_opens_the_composer_and_refreshes(qtbot, apps, db_url: str) -> None:
