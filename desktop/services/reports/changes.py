@@ -171,7 +171,7 @@ class Changes:
     # Leads whose history (messages, their events, replies, the lead row) changed; None: any.
     histories: frozenset[int] | None = frozenset()
     conversations: bool = False  # a reply, an answer, or one read
-    # The dashboard's feeds: a message failed (or failed ones went), a reply came. Texts
+    # The dashboard's feeds: a sequence's failed count moved, a reply came in. Texts
     # handed off and delivered move neither, so the feeds are not read again while they go.
     errors: bool = False
     replies: bool = False

@@ -11,7 +11,7 @@ only see these signals:
   replies) changed, or None: any.
 - `conversationsChanged()`: the inbox list's rows changed (a reply, an answer, one read);
   sequences handing off texts do not move it, so the list is not read again while they send.
-- `errorsChanged()`: a message failed, or failed ones went with their sequence.
+- `errorsChanged()`: a sequence's count of failed messages moved (most often: one failed).
 - `repliesChanged()`: a lead (or an unknown number) texted in.
 - `statusChanged(object)`: a SendingStatus, every couple of seconds.
 
