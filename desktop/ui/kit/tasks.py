@@ -8,6 +8,7 @@ GUI thread through a queued signal. Never touch a widget inside `fn`.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,10 @@ from desktop.services.core.db_errors import describe_db_error
 from desktop.services.core.errors import UserError
 
 log = logging.getLogger(__name__)
+
+# How long a task waits for the GUI thread to come back from starting it (see _Task.run);
+# a bound only, the GUI thread takes microseconds.
+HANDED_OVER_TIMEOUT = 1.0
 
 
 def describe_failure(exc: BaseException) -> str:
@@ -40,8 +45,13 @@ class _Task(QRunnable):
         super().__init__()
         self.fn = fn
         self.relay = relay
+        self.handed_over = threading.Event()
 
     def run(self) -> None:
+        # QThreadPool.start lets go of the interpreter; a pool thread that took it then ran
+        # its query's Python while the GUI thread, back from start(), waited up to Python's
+        # switch interval (5 ms) for it: a late frame. Blocking here gives it back at once.
+        self.handed_over.wait(HANDED_OVER_TIMEOUT)
         relay, self.relay = self.relay, None  # type: ignore[assignment]
         try:
             result = self.fn()
@@ -85,7 +95,9 @@ class TaskRunner(QObject):
         relay.done.connect(finished)
         relay.failed.connect(failed)
         self._pending += 1
-        self.pool.start(_Task(fn, relay))
+        task = _Task(fn, relay)
+        self.pool.start(task)
+        task.handed_over.set()
 
     def _settle(self, relay: _Relay) -> None:
         self._pending -= 1
