@@ -3,6 +3,7 @@ table pages through one stable order), counts, tags and custom field names."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -181,9 +182,13 @@ def list_leads(
     descending: bool = False,
     offset: int = 0,
     limit: int | None = None,
+    ids: Collection[int] | None = None,
 ) -> list[LeadRow]:
+    """One page of leads; `ids`: only those of them (that pass the filters)."""
     with ctx.db.read() as session:
         query = _filtered(select(Lead), search, tag, include_deleted, show)
+        if ids is not None:
+            query = query.where(Lead.id.in_(ids))
         query = _ordered(query, sort, descending).offset(offset).limit(limit)
         return [LeadRow.of(lead) for lead in session.scalars(query)]
 

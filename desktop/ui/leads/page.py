@@ -244,13 +244,16 @@ class LeadsPage(QWidget):
             self.refresh()
             return
         shown = [model.lead_at(row).id for row in model.rows_of(ids)]
-        ctx, search, tag, loaded = self.services.ctx, model.search, model.tag, model.rowCount()
+        # The page's own filters: with another (the flag filter), the count would differ
+        # and reload the page on every change. Only the rows shown are read again (a STOP
+        # reply while sending: one row, not the 200 loaded).
+        ctx, filters = self.services.ctx, model.filters()
 
         def read() -> tuple[int, dict[int, leads.LeadRow]]:
-            count = leads.count_leads(ctx, search=search, tag=tag)
+            count = leads.count_leads(ctx, **filters)
             if not shown:
                 return count, {}
-            rows = leads.list_leads(ctx, search=search, tag=tag, offset=0, limit=loaded)
+            rows = leads.list_leads(ctx, **filters, ids=shown)
             return count, {lead.id: lead for lead in rows}
 
         def apply(result: tuple[int, dict[int, leads.LeadRow]]) -> None:
