@@ -29,7 +29,10 @@ from desktop.ui.kit.refresh import Refresher
 from desktop.ui.kit.roles import ID_ROLE
 from desktop.ui.leads.history_dialog import show_lead_history
 
-PERIODIC_MS = 10_000
+# The slow timer: the Time column changes only when the day turns, and what no signal names
+# (a lead renamed elsewhere) may wait a minute. At 10 s both feeds read at the same moments,
+# a burst of three background reads with the overview's every 30 s, while sending too.
+PERIODIC_MS = 60_000
 
 
 class FeedWidget(QWidget):
