@@ -1,5 +1,5 @@
-"""The dashboard's painted charts: whole-number ticks, columns stacked in their colours,
-lines over time, and a repaint only when a shown number changed."""
+"""The dashboard's painted charts: whole-number ticks and their grid lines, columns stacked
+in their colours, lines over time, and a repaint only when a shown number changed."""
 
 from __future__ import annotations
 
@@ -137,3 +137,28 @@ def test_a_larger_font_cuts_the_names_again(qtbot) -> None:  # type: ignore[no-u
     metrics = chart.fontMetrics()
     room = int(chart.slot_width())
     assert all(metrics.horizontalAdvance(label) <= room for label in after)
+
+
+def test_each_tick_has_a_faint_grid_line_across_the_plot(qtbot) -> None:  # type: ignore[no-untyped-def]
+    chart = ColumnsChart("Messages", [Series("Sent", GREEN)], lambda _i: None)
+    shown(qtbot, chart, 400, 220)
+    chart.set_columns(["A"], [[0]])  # no column: only the grid over the background
+    plot = chart.plot_area()
+    image = chart.grab().toImage()
+    background = pixel(image, QPoint(plot.left() + 5, plot.top() + 3))
+    for tick in chart.ticks[1:]:  # the lowest lies on the labels' baseline row
+        y = round(chart.y_of(tick, plot))
+        row = {pixel(image, QPoint(x, y)) for x in (plot.left(), plot.center().x(), plot.right())}
+        assert len(row) == 1 and row != {background}  # the whole width, one faint colour
+        assert pixel(image, QPoint(plot.center().x(), y + 2)) == background  # 1 px thin
+
+
+def test_a_lines_chart_without_numbers_yet_paints_its_axis_and_legend(qtbot) -> None:  # type: ignore[no-untyped-def]
+    chart = LinesChart("Activity", [Series("Handed", BLUE), Series("Delivered", GREEN)])
+    shown(qtbot, chart, 500, 220)
+    image = chart.grab().toImage()  # an error in paintEvent fails the test (pytest-qt)
+    plot = chart.plot_area()
+    assert plot.width() > 0
+    assert BLUE in {
+        pixel(image, QPoint(x, y)) for x in range(0, 500, 2) for y in range(plot.bottom(), 220)
+    }  # the legend's swatch
