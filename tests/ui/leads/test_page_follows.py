@@ -35,6 +35,17 @@ def reloads(page: LeadsPage) -> list[None]:
     return seen
 
 
+def showing_the_opted_out(qtbot, page: LeadsPage, services: AppServices) -> list[int]:  # type: ignore[no-untyped-def]
+    """Ten leads, the first three opted out, the page filtered to those three."""
+    ids = add_leads(services.ctx, 10)
+    leads.set_opted_out(services.ctx, ids[:3], True)
+    settled(qtbot, page)
+    page.model.set_filter("", None, LeadShow.OPTED_OUT)
+    settled(qtbot, page)
+    assert page.model.total == 3
+    return ids
+
+
 def test_a_change_elsewhere_shows_in_place_in_the_pages_own_order(  # type: ignore[no-untyped-def]
     qtbot, page: LeadsPage, services: AppServices
 ) -> None:
@@ -57,12 +68,7 @@ def test_a_change_elsewhere_shows_in_place_in_the_pages_own_order(  # type: igno
 def test_under_a_flag_filter_a_change_elsewhere_does_not_reload_the_page(  # type: ignore[no-untyped-def]
     qtbot, page: LeadsPage, services: AppServices
 ) -> None:
-    ids = add_leads(services.ctx, 10)
-    leads.set_opted_out(services.ctx, ids[:3], True)
-    settled(qtbot, page)
-    page.model.set_filter("", None, LeadShow.OPTED_OUT)
-    settled(qtbot, page)
-    assert page.model.total == 3
+    ids = showing_the_opted_out(qtbot, page, services)
     reset = reloads(page)
 
     leads.set_tags(services.ctx, [ids[1]], add=["vip"])
@@ -77,11 +83,7 @@ def test_under_a_flag_filter_a_change_elsewhere_does_not_reload_the_page(  # typ
 def test_a_lead_leaving_the_filter_elsewhere_reloads_the_page(  # type: ignore[no-untyped-def]
     qtbot, page: LeadsPage, services: AppServices
 ) -> None:
-    ids = add_leads(services.ctx, 10)
-    leads.set_opted_out(services.ctx, ids[:3], True)
-    settled(qtbot, page)
-    page.model.set_filter("", None, LeadShow.OPTED_OUT)
-    settled(qtbot, page)
+    ids = showing_the_opted_out(qtbot, page, services)
 
     leads.set_opted_out(services.ctx, [ids[0]], False)  # texts allowed again, elsewhere
     services.bridge.leadsChanged.emit(frozenset({ids[0]}))
