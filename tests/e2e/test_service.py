@@ -17,6 +17,7 @@ import pytest
 from desktop.sandbox import CarrierSandbox, SandboxConfig
 from desktop.services.core.context import Context
 from desktop.services.core.processes import process_alive
+from desktop.services.engine.service_control import service_state
 from desktop.services.sequences import builder, lifecycle
 from desktop.services.status.vocabulary import Bucket
 from tests.engine_helpers import fast_settings, worker_env
@@ -80,9 +81,17 @@ def test_start_status_stop(service_env: tuple[Context, CarrierSandbox, dict[str,
     wait_until(lambda: len(sandbox.ledger_snapshot()) == 10, what="the service sending all")
     stopped = _textdesk(env, "service", "stop")
     assert stopped.returncode == 0 and "Stopped" in stopped.stdout
+    assert "window is open" not in stopped.stdout  # none is
     assert _status(env)["running"] is False
     assert not process_alive(int(str(status["pid"])), "")
     assert lifecycle.get_summary(ctx, sid).counts[Bucket.IN_QUEUE] == 0
+    # The stop is remembered (a window would not undo it) until a service starts again.
+    said = _textdesk(env, "service", "status")
+    assert "Stopped on request at" in said.stdout, said.stdout
+    assert service_state(ctx).stop_requested is not None
+    assert _textdesk(env, "service", "start").returncode == 0
+    assert service_state(ctx).stop_requested is None
+    assert "Stopped on request" not in _textdesk(env, "service", "status").stdout
 
 
 def test_creating_a_sequence_starts_the_service_which_outlives_its_starter(

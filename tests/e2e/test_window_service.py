@@ -106,6 +106,34 @@ def test_a_killed_service_is_started_again_and_nothing_goes_twice(  # type: igno
     assert sorted(sending.sent_to().values()) == [1] * 30
 
 
+def test_a_service_stopped_on_request_stays_stopped_until_the_user_gives_it_work(  # type: ignore[no-untyped-def]
+    qtbot, sending: Sending, windows: list[TextDeskApp]
+) -> None:
+    sending.create(2, name="Tomorrow", start_in_days=1)
+    app = open_window(windows, sending.url)
+    bridge = app.services.bridge
+    qtbot.waitUntil(lambda: bridge.status.running, timeout=30_000)
+    pid = sending.service_pid()
+    stopped = textdesk(sending.env, "service", "stop")
+    assert stopped.returncode == 0, stopped.stderr
+    assert f"Stopped the sending service (pid {pid})" in stopped.stdout
+    assert "A TextDesk window is open on this database" in stopped.stdout
+    reads: list[Phase] = []
+    bridge.statusChanged.connect(lambda status: reads.append(status.phase))
+    qtbot.waitUntil(lambda: len(reads) >= 3, timeout=15_000)  # ~6 s of the window's reads
+    # A crash would have been followed by a restart by now (the test above): a stop is not.
+    assert sending.service_pid() is None
+    assert Phase.RESTARTING not in reads and Phase.STARTING not in reads
+    assert bridge.status.phase == Phase.STOPPED
+    assert "Stopped with `textdesk service stop`" in bridge.status.note
+    # The user gives it work (a new sequence, a resume): the window starts it again.
+    app.services.poke_engine()
+    qtbot.waitUntil(lambda: bridge.status.running, timeout=30_000)
+    assert sending.service_pid() not in (None, pid)
+    assert service_state(sending.ctx).stop_requested is None
+    assert bridge.status.note == ""
+
+
 @pytest.fixture
 def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     for name in ("TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TEXTDESK_FROM", "TEXTDESK_DB"):

@@ -46,10 +46,16 @@ def start_command(args: argparse.Namespace) -> int:
 
 
 def stop_command(args: argparse.Namespace) -> int:
+    from desktop.services.engine.service import window_open
     from desktop.services.engine.service_control import stop_service
 
     with opened(args, demo=args.demo) as ctx:
         stopped, sentence = stop_service(ctx)
+        if stopped and window_open(ctx):
+            sentence += (
+                " A TextDesk window is open on this database: it starts the service again"
+                " when you create or resume a sequence there."
+            )
     if not stopped:
         raise CliError(sentence)
     print(sentence)

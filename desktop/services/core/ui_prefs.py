@@ -14,6 +14,9 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
 from desktop.models import Setting
 from desktop.models.settings import put_setting
 from desktop.services.core.context import Context
@@ -31,20 +34,35 @@ def _full_key(key: str) -> str:
     return PREFIX + key
 
 
+def desktop_key(key: str, desktop: str) -> str:
+    """`key` for one desktop only (team mode shares the database)."""
+    return f"{key}.{desktop}"[: 64 - len(PREFIX)]
+
+
 def window_key(desktop: str) -> str:
-    """The main window's placement is this desktop's (team mode shares the database)."""
-    return f"{WINDOW_KEY}.{desktop}"[: 64 - len(PREFIX)]
+    """The main window's placement is this desktop's."""
+    return desktop_key(WINDOW_KEY, desktop)
 
 
 def get_value(ctx: Context, key: str) -> str | None:
     with ctx.db.read() as session:
-        row = session.get(Setting, _full_key(key))
-        return row.value if row is not None else None
+        return value_in(session, key)
+
+
+def value_in(session: Session, key: str) -> str | None:
+    """`get_value` within a read the caller has open already."""
+    row = session.get(Setting, _full_key(key))
+    return row.value if row is not None else None
 
 
 def set_value(ctx: Context, key: str, value: str) -> None:
     with ctx.db.write() as session:
         put_setting(session, _full_key(key), value)
+
+
+def clear_value(ctx: Context, key: str) -> None:
+    with ctx.db.write() as session:
+        session.execute(delete(Setting).where(Setting.key == _full_key(key)))
 
 
 @dataclass(frozen=True)

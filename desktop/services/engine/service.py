@@ -25,6 +25,7 @@ from desktop.services.core.errors import UserError
 from desktop.services.core.ui_prefs import get_value, set_value
 from desktop.services.engine.engine import Engine
 from desktop.services.engine.leases import Holder
+from desktop.services.engine.service_control import forget_stop_request
 from desktop.services.status.vocabulary import Bucket, SequenceStatus
 from desktop.services.twilio.connection import Connection, open_connection, sandbox_state_file
 
@@ -48,7 +49,7 @@ def window_seen(ctx: Context) -> None:
     set_value(ctx, WINDOW_SEEN_KEY, ctx.now().isoformat())
 
 
-def _window_open(ctx: Context) -> bool:
+def window_open(ctx: Context) -> bool:
     raw = get_value(ctx, WINDOW_SEEN_KEY)
     if not raw:
         return False
@@ -134,6 +135,7 @@ class Service:
             self.connection = None
 
     def run(self, stop: threading.Event) -> int:
+        forget_stop_request(self.ctx)  # before it holds the database: a start ends a stop
         elsewhere = self._open()
         assert self.engine is not None
         if elsewhere and not self.engine.leases.held:
@@ -158,7 +160,7 @@ class Service:
                         return EXIT_REFUSED
                     assert self.engine is not None
                     self.engine.start()
-                busy = has_work(self.ctx) or _window_open(self.ctx)
+                busy = has_work(self.ctx) or window_open(self.ctx)
                 idle = 0 if busy else idle + 1
                 if idle >= IDLE_LOOKS and self._leave_if_still_idle():
                     log.info("nothing left to send or track: the service stops")
@@ -172,7 +174,7 @@ class Service:
         creator saw us running and did not start another service) keeps us going."""
         assert self.engine is not None
         self.engine.leases.release()
-        if has_work(self.ctx) or _window_open(self.ctx):
+        if has_work(self.ctx) or window_open(self.ctx):
             self.engine.take_leases()
             return False
         return True

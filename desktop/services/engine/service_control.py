@@ -3,6 +3,10 @@ the window, `sequences create`.
 
 The service of a database is the engine holding its senders' leases with the role
 "service"; everything here reads the leases, so it works from any process on any desktop.
+
+`service stop` is remembered (per desktop, in the database) until something starts the
+service again: a window open on the database then does not start it again by itself, as it
+does after a crash, but only when the user gives it work there.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +27,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from desktop.models import SequenceCounter
+from desktop.services.core import ui_prefs
 from desktop.services.core.context import Context
 from desktop.services.core.processes import this_process
 from desktop.services.engine.leases import Holder, holders
@@ -29,6 +35,7 @@ from desktop.services.engine.leases import Holder, holders
 START_TIMEOUT = 15.0
 STOP_TIMEOUT = 15.0
 AUTOSTART_ENV = "TEXTDESK_SERVICE"  # "off": never start the service by itself (scripts)
+STOP_REQUEST_KEY = "service_stop_requested"  # per desktop: when, until the next start
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,8 @@ class ServiceState:
     outbox: int
     # Every live lease: in team mode, which desktop sends for which sender.
     team: tuple[Holder, ...] = ()
+    # When `service stop` stopped this desktop's service, if nothing started it since.
+    stop_requested: datetime | None = None
 
     def senders_elsewhere(self) -> list[Holder]:
         """The senders another computer sends for."""
@@ -78,6 +87,8 @@ class ServiceState:
             line = f"The sending service is not running; {self.holder.describe()} is sending."
         else:
             line = "The sending service is not running."
+        if not self.running and self.stop_requested is not None:
+            line += f" Stopped on request at {self.stop_requested.astimezone():%H:%M}."
         line += f" In-queue: {self.in_queue}, Outbox: {self.outbox}."
         for holder in self.senders_elsewhere():
             line += f" {holder.sender} is sent from by {holder.describe()}."
@@ -106,6 +117,7 @@ def service_state(ctx: Context) -> ServiceState:
                 func.coalesce(func.sum(SequenceCounter.outbox), 0),
             )
         ).one()
+        requested = ui_prefs.value_in(session, _stop_request_key())
     return ServiceState(
         running=service is not None,
         holder=holder,
@@ -113,7 +125,24 @@ def service_state(ctx: Context) -> ServiceState:
         in_queue=int(in_queue),
         outbox=int(outbox),
         team=tuple(live),
+        stop_requested=_moment(requested),
     )
+
+
+def _stop_request_key() -> str:
+    return ui_prefs.desktop_key(STOP_REQUEST_KEY, this_process().host)
+
+
+def forget_stop_request(ctx: Context) -> None:
+    """A service of this desktop started: an earlier `service stop` is over."""
+    ui_prefs.clear_value(ctx, _stop_request_key())
+
+
+def _moment(text: str | None) -> datetime | None:
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:  # not ours: as if never asked
+        return None
 
 
 def service_command(db_url: str, demo: bool) -> list[str]:
@@ -195,10 +224,13 @@ def stop_service(ctx: Context) -> tuple[bool, str]:
     """Ask the service on this host to stop, and wait up to 15 s; (stopped?, sentence)."""
     state = service_state(ctx)
     holder = state.holder if state.running else None
+    if holder is not None and holder.host != this_process().host:
+        return False, f"the service runs on {holder.host}: stop it there"
+    # Remembered first: a window open on this database must not take the stop for a crash
+    # and start the service again.
+    ui_prefs.set_value(ctx, _stop_request_key(), ctx.now().isoformat())
     if holder is None:
         return True, "The sending service is not running."
-    if holder.host != this_process().host:
-        return False, f"the service runs on {holder.host}: stop it there"
     with contextlib.suppress(ProcessLookupError):
         os.kill(holder.pid, signal.SIGTERM)
     deadline = time.monotonic() + STOP_TIMEOUT

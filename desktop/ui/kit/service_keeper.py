@@ -7,7 +7,9 @@ service that is gone while nobody asked it to stop (killed, crashed) is noticed 
 read, since a dead process's lease is stale at once on this host, and started again; its
 half-done hand-offs are the new service's reconciliation's business, so nothing goes twice.
 A start that fails is retried later and later (5 s up to 5 min), and at once after a user
-action (`wake`). The starting and stopping run on the task pool, never on the GUI thread.
+action (`wake`). A service stopped on request (`textdesk service stop`) is not started again
+until a user action here gives it work: the stop was meant. The starting and stopping run on
+the task pool, never on the GUI thread.
 """
 
 from __future__ import annotations
@@ -60,6 +62,7 @@ class ServiceKeeper(QObject):
         self._held = False  # the user stopped sending, or the window is closing
         self._off = False  # TEXTDESK_SERVICE=off: this window never starts the service
         self._starting = False
+        self._woken = False  # a user action wants the service, even after `service stop`
         self._lost_pid: int | None = None  # the service that went away, until one is back
         self._running_pid: int | None = None
         self._failures = 0
@@ -81,6 +84,7 @@ class ServiceKeeper(QObject):
         if not self._enabled or self._held:
             return
         self._retry_at = 0.0
+        self._woken = True
         self.watcher.status_now()
 
     def stop_sending(self, done: Callable[[bool, str], None]) -> None:
@@ -132,6 +136,7 @@ class ServiceKeeper(QObject):
 
     def _started(self, result: Started | None) -> None:
         self._starting = False
+        self._woken = False  # any start forgets a `service stop`
         if result is None:
             from desktop.services.engine.service_control import AUTOSTART_ENV
 
@@ -173,17 +178,28 @@ class ServiceKeeper(QObject):
                     "nothing was sent twice."
                 )
             self._lost_pid = None
+            self._woken = False  # it runs: a later `service stop` counts again
             self._running_pid = state.holder.pid
             self._note = ""
             phase = Phase.RUNNING
         elif state.holder is not None:
             phase = Phase.ELSEWHERE
         else:
+            asked = state.stop_requested if not self._woken else None
             if self._running_pid is not None and not self._held:
-                # It was running and nobody here stopped it: killed, crashed, or it left.
-                log.warning("the sending service (pid %s) is gone", self._running_pid)
-                self._lost_pid, self._running_pid = self._running_pid, None
-            if self._enabled and not self._held and time.monotonic() >= self._retry_at:
+                if asked is not None:
+                    log.info("the sending service (pid %s) stopped on request", self._running_pid)
+                    self._running_pid = None
+                else:  # it was running and nobody stopped it: killed, crashed, or it left
+                    log.warning("the sending service (pid %s) is gone", self._running_pid)
+                    self._lost_pid, self._running_pid = self._running_pid, None
+            if asked is not None:
+                self._lost_pid = None
+                self._note = (
+                    f"Stopped with `textdesk service stop` at {asked.astimezone():%H:%M}. "
+                    "Creating or resuming a sequence starts it again."
+                )
+            elif self._enabled and not self._held and time.monotonic() >= self._retry_at:
                 self._begin_start()
             phase = self._starting_phase() if self._starting else Phase.STOPPED
         self._publish(phase, read, rate)
