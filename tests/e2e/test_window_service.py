@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 
 from desktop.app import TextDeskApp, build_app
 from desktop.services.core.context import Context
@@ -21,6 +22,7 @@ from desktop.services.engine.service_control import service_state, stop_service
 from desktop.services.sequences import lifecycle
 from desktop.services.status.vocabulary import Bucket, SequenceStatus
 from desktop.ui.kit.sending_status import Phase
+from desktop.ui.shell.banner import Banner
 from tests.ui.shell.service_helpers import Sending, open_window
 from tests.waiting import wait_until
 
@@ -124,10 +126,14 @@ def test_a_service_stopped_on_request_stays_stopped_until_the_user_gives_it_work
     # A crash would have been followed by a restart by now (the test above): a stop is not.
     assert sending.service_pid() is None
     assert Phase.RESTARTING not in reads and Phase.STARTING not in reads
-    assert bridge.status.phase == Phase.STOPPED
-    assert "Stopped with `textdesk service stop`" in bridge.status.note
-    # The user gives it work (a new sequence, a resume): the window starts it again.
-    app.services.poke_engine()
+    assert bridge.status.phase == Phase.STOPPED and bridge.status.stopped_on_request
+    assert "(`textdesk service stop`)" in bridge.status.note
+    banner = app.window.notices.findChild(Banner, "banner_engine")
+    assert banner is not None and "`textdesk service stop`" in banner.text
+    assert banner.action_button is not None
+    assert banner.action_button.text() == "&Start sending"
+    # The user starts it again (the notice's button; a new sequence or a resume does too).
+    qtbot.mouseClick(banner.action_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: bridge.status.running, timeout=30_000)
     assert sending.service_pid() not in (None, pid)
     assert service_state(sending.ctx).stop_requested is None

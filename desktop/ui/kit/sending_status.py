@@ -53,6 +53,7 @@ class SendingStatus:
     send_rate: float = 0.0  # hand-offs per second over the last few seconds
     problem: str | None = None  # what keeps the running service from sending
     note: str = ""  # why it is not running, in words
+    stopped_on_request: bool = False  # by `textdesk service stop`: meant, not a failure
     team: tuple[Holder, ...] = ()  # every live lease: which desktop sends for which sender
 
     @property

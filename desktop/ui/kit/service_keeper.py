@@ -63,6 +63,7 @@ class ServiceKeeper(QObject):
         self._off = False  # TEXTDESK_SERVICE=off: this window never starts the service
         self._starting = False
         self._woken = False  # a user action wants the service, even after `service stop`
+        self._stop_asked = False  # stopped by `service stop`: not started again by itself
         self._lost_pid: int | None = None  # the service that went away, until one is back
         self._running_pid: int | None = None
         self._failures = 0
@@ -178,7 +179,7 @@ class ServiceKeeper(QObject):
                     "nothing was sent twice."
                 )
             self._lost_pid = None
-            self._woken = False  # it runs: a later `service stop` counts again
+            self._woken = self._stop_asked = False  # it runs: a later stop counts again
             self._running_pid = state.holder.pid
             self._note = ""
             phase = Phase.RUNNING
@@ -186,6 +187,7 @@ class ServiceKeeper(QObject):
             phase = Phase.ELSEWHERE
         else:
             asked = state.stop_requested if not self._woken else None
+            self._stop_asked = asked is not None
             if self._running_pid is not None and not self._held:
                 if asked is not None:
                     log.info("the sending service (pid %s) stopped on request", self._running_pid)
@@ -196,8 +198,8 @@ class ServiceKeeper(QObject):
             if asked is not None:
                 self._lost_pid = None
                 self._note = (
-                    f"Stopped with `textdesk service stop` at {asked.astimezone():%H:%M}. "
-                    "Creating or resuming a sequence starts it again."
+                    f"Sending stopped at {asked.astimezone():%H:%M} (`textdesk service stop`). "
+                    "It starts again when you create or resume a sequence, or start it here."
                 )
             elif self._enabled and not self._held and time.monotonic() >= self._retry_at:
                 self._begin_start()
@@ -219,6 +221,7 @@ class ServiceKeeper(QObject):
             send_rate=rate if read is not None else previous.send_rate,
             problem=self._problem(phase, read, previous),
             note=self._note if phase not in (Phase.RUNNING, Phase.ELSEWHERE) else "",
+            stopped_on_request=phase == Phase.STOPPED and self._stop_asked,
             team=state.team if state is not None else previous.team,
         )
         self.statusChanged.emit(self.status)

@@ -451,6 +451,14 @@ class MainWindow(QMainWindow):
                 "no message is sent twice.",
                 "info",
             )
+        elif status.stopped_on_request:
+            self.notices.show_notice(
+                "engine",
+                status.note,
+                "info",
+                action_text="&Start sending",
+                action=self.services.poke_engine,
+            )
         elif status.phase == Phase.STOPPED and status.note:
             self.notices.show_notice(
                 "engine",
