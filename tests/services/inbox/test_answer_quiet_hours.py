@@ -25,7 +25,7 @@ from desktop.services.status.vocabulary import Bucket
 from tests.clocks import window_opening
 from tests.engine_helpers import fast_settings, make_engine
 from tests.helpers import add_leads
-from tests.ui.inbox.inbox_helpers import reply
+from tests.inbox_helpers import reply
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.clock  # the decision is taken on ctx.now(): run at fixed clocks too

@@ -9,7 +9,7 @@ from datetime import timedelta
 from desktop.services.core.context import Context
 from desktop.services.inbox.conversations import ConversationRow, list_conversations
 from tests.helpers import add_leads
-from tests.ui.inbox.inbox_helpers import reply
+from tests.inbox_helpers import reply
 
 
 def phone(i: int) -> str:

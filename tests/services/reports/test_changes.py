@@ -78,7 +78,7 @@ def test_sequences_leads_and_histories_are_named(ctx: Context) -> None:
 def test_the_inbox_list_moves_with_replies_and_reads_only(ctx: Context) -> None:
     """A reply and its reading move the conversations; a sequence's texts do not."""
     from desktop.services.inbox import conversations
-    from tests.ui.inbox.inbox_helpers import reply
+    from tests.inbox_helpers import reply
 
     first, _second = add_leads(ctx, 2)
     tracker = ChangeTracker(ctx)
@@ -99,7 +99,7 @@ def test_the_inbox_list_moves_with_replies_and_reads_only(ctx: Context) -> None:
 def test_the_feeds_move_with_failures_and_replies_only(ctx: Context) -> None:
     """Recent errors move when a text fails, Replies when one comes in (from a lead or
     not); texts handed off and delivered move neither."""
-    from tests.ui.inbox.inbox_helpers import reply
+    from tests.inbox_helpers import reply
 
     first, second = add_leads(ctx, 2)
     tracker = ChangeTracker(ctx)

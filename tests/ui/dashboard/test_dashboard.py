@@ -211,7 +211,7 @@ def test_feeds_read_again_for_their_own_news_only(
 
     from desktop.models import Message
     from tests.helpers import report_status
-    from tests.ui.inbox.inbox_helpers import reply
+    from tests.inbox_helpers import reply
 
     errors, replies = RecentErrorsWidget(pop_services), RepliesWidget(pop_services)
     for feed in (errors, replies):

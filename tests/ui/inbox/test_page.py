@@ -22,7 +22,7 @@ from desktop.ui.inbox.page import ConversationsPage
 from desktop.ui.inbox.thread_model import AUTO_REPLY, OPT_OUT_NOTE
 from desktop.ui.kit.appstate import AppServices
 from tests.helpers import add_leads, phone
-from tests.ui.inbox.inbox_helpers import reply
+from tests.inbox_helpers import reply
 
 
 def open_page(qtbot, services: AppServices) -> ConversationsPage:

@@ -16,7 +16,7 @@ from desktop.ui.inbox.settings_dialog import InboxSettingsDialog
 from desktop.ui.kit.appstate import AppServices
 from desktop.ui.kit.tooltips import WRAP_CHARS, plain_text, tooltip_width
 from tests.helpers import add_leads, phone, report_status
-from tests.ui.inbox.inbox_helpers import reply
+from tests.inbox_helpers import reply
 from tests.ui.ui_helpers import FakePrompts
 
 TIP = Qt.ItemDataRole.ToolTipRole

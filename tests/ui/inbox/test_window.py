@@ -19,7 +19,7 @@ from desktop.ui.composer.dialog import ComposerDialog
 from desktop.ui.inbox.settings_dialog import InboxSettingsDialog
 from desktop.ui.leads.history_dialog import show_lead_history
 from tests.helpers import add_leads
-from tests.ui.inbox.inbox_helpers import reply
+from tests.inbox_helpers import reply
 
 SID = "AC" + "1" * 32
 TOKEN = "a" * 32
