@@ -451,20 +451,13 @@ class MainWindow(QMainWindow):
                 "no message is sent twice.",
                 "info",
             )
-        elif status.stopped_on_request:
-            self.notices.show_notice(
-                "engine",
-                status.note,
-                "info",
-                action_text="&Start sending",
-                action=self.services.poke_engine,
-            )
         elif status.phase == Phase.STOPPED and status.note:
+            meant = status.stopped_on_request  # `textdesk service stop`: no failure
             self.notices.show_notice(
                 "engine",
                 status.note,
-                "error",
-                action_text="&Try again",
+                "info" if meant else "error",
+                action_text="&Start sending" if meant else "&Try again",
                 action=self.services.poke_engine,
             )
         else:
