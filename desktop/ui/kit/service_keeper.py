@@ -62,7 +62,9 @@ class ServiceKeeper(QObject):
         self._held = False  # the user stopped sending, or the window is closing
         self._off = False  # TEXTDESK_SERVICE=off: this window never starts the service
         self._starting = False
-        self._woken = False  # a user action wants the service, even after `service stop`
+        # A user action wants the service, even after `service stop`: until it is seen running
+        # (a start that fails is retried as any other).
+        self._woken = False
         self._stop_asked = False  # stopped by `service stop`: not started again by itself
         self._lost_pid: int | None = None  # the service that went away, until one is back
         self._running_pid: int | None = None
@@ -137,7 +139,6 @@ class ServiceKeeper(QObject):
 
     def _started(self, result: Started | None) -> None:
         self._starting = False
-        self._woken = False  # any start forgets a `service stop`
         if result is None:
             from desktop.services.engine.service_control import AUTOSTART_ENV
 
@@ -186,7 +187,8 @@ class ServiceKeeper(QObject):
         elif state.holder is not None:
             phase = Phase.ELSEWHERE
         else:
-            asked = state.stop_requested if not self._woken else None
+            # (Held: this window stopped it, on its way out; nothing here starts it anyway.)
+            asked = state.stop_requested if not (self._woken or self._held) else None
             self._stop_asked = asked is not None
             if self._running_pid is not None and not self._held:
                 if asked is not None:
