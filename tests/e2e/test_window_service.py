@@ -127,9 +127,9 @@ def test_a_service_stopped_on_request_stays_stopped_until_the_user_gives_it_work
     assert sending.service_pid() is None
     assert Phase.RESTARTING not in reads and Phase.STARTING not in reads
     assert bridge.status.phase == Phase.STOPPED and bridge.status.stopped_on_request
-    assert "(`textdesk service stop`)" in bridge.status.note
+    assert "(textdesk service stop)" in bridge.status.note
     banner = app.window.notices.findChild(Banner, "banner_engine")
-    assert banner is not None and "`textdesk service stop`" in banner.text
+    assert banner is not None and "(textdesk service stop)" in banner.text
     assert banner.action_button is not None
     assert banner.action_button.text() == "&Start sending"
     # The user starts it again (the notice's button; a new sequence or a resume does too).

@@ -200,8 +200,8 @@ class ServiceKeeper(QObject):
             if asked is not None:
                 self._lost_pid = None
                 self._note = (
-                    f"Sending stopped at {asked.astimezone():%H:%M} (`textdesk service stop`). "
-                    "It starts again when you create or resume a sequence, or start it here."
+                    f"Sending was stopped at {asked.astimezone():%H:%M} (textdesk service stop). "
+                    "It starts again when you create or resume a sequence, or click Start sending."
                 )
             elif self._enabled and not self._held and time.monotonic() >= self._retry_at:
                 self._begin_start()
