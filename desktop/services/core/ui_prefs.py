@@ -13,6 +13,7 @@ import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -58,6 +59,15 @@ def value_in(session: Session, key: str) -> str | None:
 def set_value(ctx: Context, key: str, value: str) -> None:
     with ctx.db.write() as session:
         put_setting(session, _full_key(key), value)
+
+
+def moment(text: str | None) -> datetime | None:
+    """A moment stored with `set_value(..., moment.isoformat())`; None for none, or for a
+    value that is not one (as if never stored)."""
+    try:
+        return datetime.fromisoformat(text) if text else None
+    except ValueError:
+        return None
 
 
 def clear_value(ctx: Context, key: str) -> None:

@@ -14,7 +14,7 @@ import signal
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from types import FrameType
 
 from sqlalchemy import func, select
@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from desktop.models import Message, Sequence
 from desktop.services.core.context import Context
 from desktop.services.core.errors import UserError
-from desktop.services.core.ui_prefs import get_value, set_value
+from desktop.services.core.ui_prefs import get_value, moment, set_value
 from desktop.services.engine.engine import Engine
 from desktop.services.engine.leases import Holder
 from desktop.services.engine.service_control import forget_stop_request
@@ -50,14 +50,8 @@ def window_seen(ctx: Context) -> None:
 
 
 def window_open(ctx: Context) -> bool:
-    raw = get_value(ctx, WINDOW_SEEN_KEY)
-    if not raw:
-        return False
-    try:
-        seen = datetime.fromisoformat(raw)
-    except ValueError:
-        return False
-    return ctx.now() - seen < WINDOW_KEEPALIVE
+    seen = moment(get_value(ctx, WINDOW_SEEN_KEY))
+    return seen is not None and ctx.now() - seen < WINDOW_KEEPALIVE
 
 
 def has_work(ctx: Context) -> bool:

@@ -125,7 +125,7 @@ def service_state(ctx: Context) -> ServiceState:
         in_queue=int(in_queue),
         outbox=int(outbox),
         team=tuple(live),
-        stop_requested=_moment(requested),
+        stop_requested=ui_prefs.moment(requested),
     )
 
 
@@ -136,13 +136,6 @@ def _stop_request_key() -> str:
 def forget_stop_request(ctx: Context) -> None:
     """A service of this desktop started: an earlier `service stop` is over."""
     ui_prefs.clear_value(ctx, _stop_request_key())
-
-
-def _moment(text: str | None) -> datetime | None:
-    try:
-        return datetime.fromisoformat(text) if text else None
-    except ValueError:  # not ours: as if never asked
-        return None
 
 
 def service_command(db_url: str, demo: bool) -> list[str]:
